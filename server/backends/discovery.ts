@@ -1,0 +1,85 @@
+import type { BackendConfig } from "../config/backends";
+
+// Model discovery: which models a backend serves right now. The only module (with the adapters
+// that will join it) that calls model servers.
+
+export type DiscoveredModel = {
+  name: string;
+  backend: string;
+  sizeBytes?: number;
+  family?: string;
+  parameterSize?: string;
+  quantization?: string;
+};
+
+export type DiscoveryResult =
+  | { ok: true; backend: string; models: DiscoveredModel[]; latencyMs: number }
+  | { ok: false; backend: string; error: string; latencyMs: number };
+
+type OllamaTags = {
+  models?: { name?: string; model?: string; size?: number; details?: { family?: string; parameter_size?: string; quantization_level?: string } }[];
+};
+type OpenAIModels = { data?: { id?: string }[]; models?: { name?: string; model?: string }[] };
+
+export function modelsUrl(backend: BackendConfig): string {
+  switch (backend.kind) {
+    case "ollama":
+      return `${backend.url}/api/tags`;
+    case "llamacpp":
+      return `${backend.url}/v1/models`;
+    case "openai":
+      return `${backend.url}/models`;
+  }
+}
+
+export async function discoverModels(backend: BackendConfig, timeoutMs = 3000): Promise<DiscoveryResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const response = await fetch(modelsUrl(backend), {
+      headers: backend.apiKey ? { authorization: `Bearer ${backend.apiKey}` } : {},
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) return { ok: false, backend: backend.name, error: `HTTP ${response.status}`, latencyMs: elapsed() };
+    const body = (await response.json()) as OllamaTags & OpenAIModels;
+    const models = backend.kind === "ollama" ? fromOllama(backend, body) : fromOpenAI(backend, body);
+    return { ok: true, backend: backend.name, models, latencyMs: elapsed() };
+  } catch (error) {
+    return { ok: false, backend: backend.name, error: describeFetchError(error, timeoutMs), latencyMs: elapsed() };
+  }
+}
+
+function fromOllama(backend: BackendConfig, body: OllamaTags): DiscoveredModel[] {
+  return (body.models ?? []).flatMap((model) => {
+    const name = model.name ?? model.model;
+    if (!name) return [];
+    return [
+      {
+        name: stripPrefix(name, backend.modelPrefix),
+        backend: backend.name,
+        sizeBytes: model.size,
+        family: model.details?.family,
+        parameterSize: model.details?.parameter_size,
+        quantization: model.details?.quantization_level,
+      },
+    ];
+  });
+}
+
+function fromOpenAI(backend: BackendConfig, body: OpenAIModels): DiscoveredModel[] {
+  const ids = body.data?.map((model) => model.id) ?? body.models?.map((model) => model.name ?? model.model) ?? [];
+  return ids.flatMap((id) => (id ? [{ name: stripPrefix(id, backend.modelPrefix), backend: backend.name }] : []));
+}
+
+function stripPrefix(name: string, prefix: string): string {
+  return prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name;
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+  const cause = (error as { cause?: { code?: string } }).cause;
+  if (cause?.code === "ECONNREFUSED") return "connection refused";
+  if (cause?.code === "ENOTFOUND") return "host not found";
+  if (error instanceof SyntaxError) return "invalid JSON from backend";
+  return error instanceof Error ? error.message : String(error);
+}

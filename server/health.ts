@@ -1,0 +1,94 @@
+import { inArray, isNotNull, and, sql } from "drizzle-orm";
+import { redactUrl } from "./config/backends";
+import { discoverModels } from "./backends/discovery";
+import { modelProfiles, profilingJobs } from "./db/schema";
+import type { Runtime } from "./runtime";
+import { VERSION } from "./version";
+
+export type HealthStatus = "ok" | "degraded" | "down";
+
+export type HealthReport = {
+  status: HealthStatus;
+  version: string;
+  uptime_seconds: number;
+  timestamp: string;
+  database: { kind: "postgres" | "pglite"; reachable: boolean };
+  backends: { name: string; kind: string; url: string; reachable: boolean; models: number; latency_ms: number; error?: string }[];
+  /** SmarterRouter's documented fields, kept for existing health checks. */
+  backend_connected: boolean;
+  models_available: number;
+  profiling_complete: boolean;
+  profiling: { state: "idle" | "running" | "unknown"; profiled_models: number; queued_or_running_jobs: number };
+};
+
+// Health checks are polled by Docker and load balancers; a short memo keeps a burst of them from
+// turning into a burst of backend probes.
+const MEMO_MS = 1000;
+const memo = globalThis as unknown as { __smarterrouterHealth?: { at: number; report: Promise<HealthReport> } };
+
+export function checkHealth(runtime: Runtime): Promise<HealthReport> {
+  const now = Date.now();
+  const cached = memo.__smarterrouterHealth;
+  if (cached && now - cached.at < MEMO_MS) return cached.report;
+  const report = buildReport(runtime);
+  memo.__smarterrouterHealth = { at: now, report };
+  return report;
+}
+
+async function buildReport(runtime: Runtime): Promise<HealthReport> {
+  const [databaseUp, discoveries] = await Promise.all([
+    runtime.database.ping(),
+    Promise.all(runtime.backends.map((backend) => discoverModels(backend))),
+  ]);
+  const modelNames = [...new Set(discoveries.flatMap((result) => (result.ok ? result.models.map((model) => model.name) : [])))];
+  const profiling = databaseUp ? await readProfilingState(runtime, modelNames) : { state: "unknown" as const, profiled_models: 0, queued_or_running_jobs: 0 };
+  const backendsUp = discoveries.filter((result) => result.ok).length;
+  const status: HealthStatus = modelNames.length === 0 ? "down" : !databaseUp || backendsUp < discoveries.length ? "degraded" : "ok";
+  return {
+    status,
+    version: VERSION,
+    uptime_seconds: Math.round((Date.now() - runtime.startedAt.getTime()) / 1000),
+    timestamp: new Date().toISOString(),
+    database: { kind: runtime.database.kind, reachable: databaseUp },
+    backends: runtime.backends.map((backend, index) => {
+      const result = discoveries[index];
+      return {
+        name: backend.name,
+        kind: backend.kind,
+        url: redactUrl(backend.url),
+        reachable: result.ok,
+        models: result.ok ? result.models.length : 0,
+        latency_ms: result.latencyMs,
+        ...(result.ok ? {} : { error: result.error }),
+      };
+    }),
+    backend_connected: backendsUp > 0,
+    models_available: modelNames.length,
+    profiling_complete: modelNames.length > 0 && profiling.profiled_models >= modelNames.length && profiling.queued_or_running_jobs === 0,
+    profiling,
+  };
+}
+
+async function readProfilingState(runtime: Runtime, modelNames: string[]): Promise<HealthReport["profiling"]> {
+  try {
+    const { db } = runtime.database;
+    const [profiled] = modelNames.length
+      ? await db
+          .select({ count: sql<number>`count(*)::int` })
+          .from(modelProfiles)
+          .where(and(isNotNull(modelProfiles.lastProfiled), inArray(modelProfiles.name, modelNames)))
+      : [{ count: 0 }];
+    const [jobs] = await db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(profilingJobs)
+      .where(inArray(profilingJobs.status, ["queued", "running"]));
+    return { state: jobs.count > 0 ? "running" : "idle", profiled_models: profiled.count, queued_or_running_jobs: jobs.count };
+  } catch (error) {
+    runtime.logger.warn("health: could not read profiling state", { error });
+    return { state: "unknown", profiled_models: 0, queued_or_running_jobs: 0 };
+  }
+}
+
+export function healthHttpStatus(report: HealthReport): number {
+  return report.status === "down" ? 503 : 200;
+}

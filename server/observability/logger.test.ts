@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { createLogger } from "./logger";
+
+function capture(level: "DEBUG" | "INFO" | "WARNING", format: "text" | "json") {
+  const lines: string[] = [];
+  return { lines, log: createLogger({ level, format, write: (line) => lines.push(line) }) };
+}
+
+describe("logger", () => {
+  it("drops lines below the configured level", () => {
+    const { lines, log } = capture("WARNING", "text");
+    log.info("hidden");
+    log.warn("shown", { model: "llama3.1:8b" });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/WARNING shown model=llama3.1:8b$/);
+  });
+
+  it("writes one JSON object per line in json format, with bound fields", () => {
+    const { lines, log } = capture("DEBUG", "json");
+    log.child({ component: "db" }).debug("migrated", { ms: 12 });
+    expect(JSON.parse(lines[0])).toMatchObject({ level: "DEBUG", msg: "migrated", component: "db", ms: 12 });
+  });
+
+  it("never writes secret-looking fields", () => {
+    const { lines, log } = capture("INFO", "json");
+    log.info("backend", { apiKey: "sk-live-1", authorization: "Bearer x", url: "http://h" });
+    expect(lines[0]).not.toContain("sk-live-1");
+    expect(lines[0]).not.toContain("Bearer x");
+    expect(JSON.parse(lines[0]).url).toBe("http://h");
+  });
+});

@@ -1,0 +1,47 @@
+import { configuredBackends, redactUrl, type BackendConfig } from "./config/backends";
+import { databaseTarget } from "./config/database";
+import { getConfig } from "./config/env";
+import type { Config } from "./config/settings";
+import { getDatabase, type DatabaseHandle } from "./db";
+import { createLogger, type Logger } from "./observability/logger";
+import { VERSION } from "./version";
+
+// Everything a request handler needs from the process, created once per process (and shared
+// across Next's module copies through globalThis).
+
+export type Runtime = {
+  config: Config;
+  logger: Logger;
+  backends: BackendConfig[];
+  database: DatabaseHandle;
+  startedAt: Date;
+};
+
+const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
+
+export function getRuntime(): Promise<Runtime> {
+  holder.__smarterrouterRuntime ??= startRuntime().catch((error: unknown) => {
+    holder.__smarterrouterRuntime = undefined; // let the next caller retry
+    throw error;
+  });
+  return holder.__smarterrouterRuntime;
+}
+
+async function startRuntime(): Promise<Runtime> {
+  const startedAt = new Date();
+  const config = getConfig();
+  const logger = createLogger({ level: config.ROUTER_LOG_LEVEL, format: config.ROUTER_LOG_FORMAT });
+  const target = databaseTarget(config);
+  if (target.warning) logger.warn(target.warning);
+  const database = await getDatabase(target.url);
+  const backends = configuredBackends(config);
+  logger.info("SmarterRouter ready", {
+    version: VERSION,
+    database: target.kind === "postgres" ? redactUrl(target.url) : `pglite ${target.url}`,
+    backends: backends.map((backend) => `${backend.name}=${backend.kind}@${redactUrl(backend.url)}`).join(","),
+  });
+  if (!config.ROUTER_ADMIN_API_KEY) {
+    logger.warn("SECURITY: ROUTER_ADMIN_API_KEY is not set; the admin API and console stay locked until it is.");
+  }
+  return { config, logger, backends, database, startedAt };
+}
