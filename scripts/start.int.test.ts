@@ -9,7 +9,7 @@ function start(env: Record<string, string>) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("ROUTER_") && key !== "DATABASE_URL"));
   return spawnSync(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/start.ts"], {
     cwd: root,
-    env: { ...clean, ...env },
+    env: { ...clean, NODE_ENV: "production", ...env },
     encoding: "utf8",
     timeout: 20_000,
   });

@@ -24,14 +24,14 @@ export type HealthReport = {
 // Health checks are polled by Docker and load balancers; a short memo keeps a burst of them from
 // turning into a burst of backend probes.
 const MEMO_MS = 1000;
-const memo = globalThis as unknown as { __smarterrouterHealth?: { at: number; report: Promise<HealthReport> } };
+const memo = new WeakMap<Runtime, { at: number; report: Promise<HealthReport> }>();
 
 export function checkHealth(runtime: Runtime): Promise<HealthReport> {
   const now = Date.now();
-  const cached = memo.__smarterrouterHealth;
+  const cached = memo.get(runtime);
   if (cached && now - cached.at < MEMO_MS) return cached.report;
   const report = buildReport(runtime);
-  memo.__smarterrouterHealth = { at: now, report };
+  memo.set(runtime, { at: now, report });
   return report;
 }
 

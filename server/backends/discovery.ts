@@ -1,4 +1,5 @@
 import type { BackendConfig } from "../config/backends";
+import { backendRequest, describeFetchError } from "./http";
 
 // Model discovery: which models a backend serves right now. The only module (with the adapters
 // that will join it) that calls model servers.
@@ -21,25 +22,14 @@ type OllamaTags = {
 };
 type OpenAIModels = { data?: { id?: string }[]; models?: { name?: string; model?: string }[] };
 
-export function modelsUrl(backend: BackendConfig): string {
-  switch (backend.kind) {
-    case "ollama":
-      return `${backend.url}/api/tags`;
-    case "llamacpp":
-      return `${backend.url}/v1/models`;
-    case "openai":
-      return `${backend.url}/models`;
-  }
-}
+const MODELS_PATH: Record<BackendConfig["kind"], string> = { ollama: "/api/tags", llamacpp: "/v1/models", openai: "/models" };
 
 export async function discoverModels(backend: BackendConfig, timeoutMs = 3000): Promise<DiscoveryResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const response = await fetch(modelsUrl(backend), {
-      headers: backend.apiKey ? { authorization: `Bearer ${backend.apiKey}` } : {},
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    const { url, headers } = backendRequest(backend, MODELS_PATH[backend.kind]);
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) return { ok: false, backend: backend.name, error: `HTTP ${response.status}`, latencyMs: elapsed() };
     const body = (await response.json()) as OllamaTags & OpenAIModels;
     const models = backend.kind === "ollama" ? fromOllama(backend, body) : fromOpenAI(backend, body);
@@ -73,13 +63,4 @@ function fromOpenAI(backend: BackendConfig, body: OpenAIModels): DiscoveredModel
 
 function stripPrefix(name: string, prefix: string): string {
   return prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name;
-}
-
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && error.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
-  const cause = (error as { cause?: { code?: string } }).cause;
-  if (cause?.code === "ECONNREFUSED") return "connection refused";
-  if (cause?.code === "ENOTFOUND") return "host not found";
-  if (error instanceof SyntaxError) return "invalid JSON from backend";
-  return error instanceof Error ? error.message : String(error);
 }
