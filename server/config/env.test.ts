@@ -1,9 +1,11 @@
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
 import { configuredBackends } from "./backends";
 import { databaseTarget } from "./database";
-import { ConfigError, parseConfig } from "./env";
+import { ConfigError, currentEnv, parseConfig, readDotEnv } from "./env";
 import { SETTINGS } from "./settings";
 
 const envDefault = fs.readFileSync(new URL("../../ENV_DEFAULT", import.meta.url), "utf8");
@@ -127,5 +129,20 @@ describe("databaseTarget", () => {
     const target = databaseTarget(parseConfig({ ROUTER_DATABASE_URL: "sqlite:///data/router.db" }), "/srv/app");
     expect(target.kind).toBe("pglite");
     expect(target.warning).toMatch(/SQLite is not supported/);
+  });
+});
+
+describe("readDotEnv", () => {
+  it("reads .env when present and nothing when absent", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sr-env-"));
+    try {
+      expect(readDotEnv(dir)).toEqual({});
+      fs.writeFileSync(path.join(dir, ".env"), "# local settings\nROUTER_PORT=11500\nROUTER_SIGNATURE_ENABLED=false\n");
+      const config = parseConfig(currentEnv(dir, { ROUTER_SIGNATURE_ENABLED: "true" }));
+      expect(config.ROUTER_PORT).toBe(11500);
+      expect(config.ROUTER_SIGNATURE_ENABLED).toBe(true); // the real environment wins over .env
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -57,8 +57,8 @@ export function readDotEnv(dir = process.cwd()): Env {
   return parseEnv(fs.readFileSync(file, "utf8"));
 }
 
-export function currentEnv(): Env {
-  return { ...readDotEnv(), ...process.env };
+export function currentEnv(dir = process.cwd(), env: Env = process.env): Env {
+  return { ...readDotEnv(dir), ...env };
 }
 
 const cache = globalThis as unknown as { __smarterrouterConfig?: Config };
