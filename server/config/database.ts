@@ -22,6 +22,6 @@ export function databaseTarget(config: Config, cwd = process.cwd()): DatabaseTar
       warning: `SQLite is not supported; using embedded PGlite in ${DEFAULT_PGLITE_DIR} instead (existing SQLite data is not imported). Set DATABASE_URL=postgres://… for a server database.`,
     };
   }
-  if (configured === "memory://") return { url: configured, kind: "pglite" };
+  if (configured === "memory://" || configured.startsWith("file://")) return { url: configured, kind: "pglite" };
   return { url: path.resolve(cwd, configured), kind: "pglite" };
 }

@@ -123,6 +123,8 @@ describe("databaseTarget", () => {
     const pg = "postgres://u:p@127.0.0.1:5432/db";
     expect(databaseTarget(parseConfig({ ROUTER_DATABASE_URL: pg }))).toEqual({ url: pg, kind: "postgres" });
     expect(databaseTarget(parseConfig({ DATABASE_URL: pg, ROUTER_DATABASE_URL: "memory://" })).kind).toBe("postgres");
+    expect(databaseTarget(parseConfig({ DATABASE_URL: "file:///var/lib/sr" }))).toEqual({ url: "file:///var/lib/sr", kind: "pglite" });
+    expect(databaseTarget(parseConfig({ DATABASE_URL: "state/db" }), "/srv/app")).toEqual({ url: "/srv/app/state/db", kind: "pglite" });
   });
 
   it("falls back from the original's SQLite URL with a warning", () => {

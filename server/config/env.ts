@@ -39,7 +39,7 @@ export function parseConfig(env: Env): Config {
   const database = env.DATABASE_URL?.trim() || env.ROUTER_DATABASE_URL?.trim();
   if (database && !isSupportedDatabaseUrl(database)) {
     const name = env.DATABASE_URL?.trim() ? "DATABASE_URL" : "ROUTER_DATABASE_URL";
-    problems.push(`Invalid setting ${name} (value hidden): expected postgres://…, memory://, a directory for embedded PGlite, or unset.`);
+    problems.push(`Invalid setting ${name} (value hidden): expected postgres://…, memory://, a directory (or file://) for embedded PGlite, or unset.`);
   }
   if (problems.length) throw new ConfigError(problems);
   return values as Config;
@@ -47,7 +47,7 @@ export function parseConfig(env: Env): Config {
 
 function isSupportedDatabaseUrl(url: string): boolean {
   if (/^sqlite:/i.test(url)) return true; // accepted for compatibility; see databaseTarget
-  return /^postgres(ql)?:\/\//i.test(url) || url === "memory://" || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url);
+  return /^(postgres(ql)?|file):\/\//i.test(url) || url === "memory://" || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url);
 }
 
 /** Reads `.env` from the working directory when present; real environment variables win. */
