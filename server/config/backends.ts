@@ -7,6 +7,8 @@ export type BackendConfig = {
   url: string;
   apiKey?: string;
   modelPrefix: string;
+  /** Ollama needs images inline: may the router download http(s) image URLs for it? */
+  fetchImageUrls?: boolean;
 };
 
 /**
@@ -14,6 +16,10 @@ export type BackendConfig = {
  * single-provider settings (ROUTER_PROVIDER + its URL) describe one backend.
  */
 export function configuredBackends(config: Config): BackendConfig[] {
+  return listBackends(config).map((backend) => (backend.kind === "ollama" ? { ...backend, fetchImageUrls: config.ROUTER_FETCH_IMAGE_URLS } : backend));
+}
+
+function listBackends(config: Config): BackendConfig[] {
   if (config.ROUTER_BACKENDS) {
     return config.ROUTER_BACKENDS.map((entry: BackendEntry) => ({
       name: entry.name,

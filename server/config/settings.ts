@@ -84,6 +84,9 @@ export const SETTINGS = {
   ROUTER_MODEL_KEEP_ALIVE: setting(B, keepAlive, "-1", "Ollama keep_alive sent with requests (-1 forever, 0 unload, or e.g. 5m)"),
   ROUTER_POLLING_INTERVAL: setting(B, int(5, 86400), "60", "Seconds between model discovery polls"),
   ROUTER_GENERATION_TIMEOUT: setting(B, num(1, 3600), "120", "Seconds a backend may take for a whole generation"),
+  ROUTER_FIRST_TOKEN_TIMEOUT: setting(B, num(1, 3600), "60", "Seconds to wait for a streamed first token (includes a cold model load) before falling back"),
+  ROUTER_MAX_FALLBACKS: setting(B, int(0, 10), "2", "Further models tried when the chosen one fails before answering"),
+  ROUTER_DEFAULT_EMBEDDING_MODEL: setting(B, text, undefined, "Model for /v1/embeddings requests that name none; unset picks the first embedding model found"),
 
   ROUTER_QUALITY_PREFERENCE: setting(R, num(0, 1), "0.5", "0 favours speed, 1 favours quality"),
   ROUTER_MODEL: setting(R, text, undefined, "Optional LLM dispatcher model that helps pick a model"),
@@ -121,6 +124,9 @@ export const SETTINGS = {
   ROUTER_ARTIFICIAL_ANALYSIS_MODEL_MAPPING_FILE: setting(M, text, undefined, "YAML file mapping local model names to ArtificialAnalysis names"),
 
   ROUTER_ADMIN_API_KEY: setting(X, text, undefined, "Bearer key for /admin/* and the console login; unset leaves them closed", true),
+  ROUTER_MAX_BODY_BYTES: setting(X, int(1024, 1_073_741_824), "10485760", "Largest request body accepted (413 above it)"),
+  ROUTER_FETCH_IMAGE_URLS: setting(X, bool, "false", "Let the router download http(s) image_url parts for Ollama (off: only data: URLs, so clients cannot make the router fetch internal addresses)"),
+  ROUTER_MAX_MESSAGES: setting(X, int(1, 100_000), "1000", "Most messages accepted in one chat request"),
   ROUTER_RATE_LIMIT_ENABLED: setting(X, bool, "false", "Limit requests per client"),
   ROUTER_RATE_LIMIT_REQUESTS_PER_MINUTE: setting(X, int(1, 1_000_000), "60", "Requests per minute per client on /v1/*"),
   ROUTER_RATE_LIMIT_ADMIN_REQUESTS_PER_MINUTE: setting(X, int(1, 1_000_000), "10", "Requests per minute per client on /admin/*"),

@@ -1,0 +1,125 @@
+import type { BackendConfig } from "../config/backends";
+import type { Logger } from "../observability/logger";
+import { createAdapter } from "./adapters";
+import { discoverModels, type DiscoveredModel } from "./discovery";
+import { fetchModelDetails, parseParameterSize, type Capability } from "./model-info";
+import type { BackendAdapter } from "./types";
+
+export type RegisteredModel = {
+  name: string;
+  backend: string;
+  family?: string;
+  quantization?: string;
+  sizeBytes?: number;
+  parameterCountB?: number;
+  /** Undefined when the backend cannot tell (OpenAI-compatible servers). */
+  capabilities?: Capability[];
+  contextLength?: number;
+  /** False while the model's backend fails discovery; kept so an explicit request gets a clear error. */
+  reachable: boolean;
+};
+
+type BackendState = { models: RegisteredModel[]; reachable: boolean; error?: string; refreshedAt?: number };
+
+/**
+ * The models every backend serves, refreshed at start and every polling interval, so models that
+ * appear or vanish reach /v1/models and routing without a restart.
+ */
+export class ModelRegistry {
+  private readonly states = new Map<string, BackendState>();
+  private readonly adapters = new Map<string, BackendAdapter>();
+  private inFlight?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private lastRefresh = 0;
+
+  constructor(
+    readonly backends: BackendConfig[],
+    private readonly logger: Logger,
+  ) {
+    for (const backend of backends) {
+      this.states.set(backend.name, { models: [], reachable: false });
+      this.adapters.set(backend.name, createAdapter(backend));
+    }
+  }
+
+  start(intervalMs: number): void {
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Re-discovers every backend; concurrent callers share one refresh. */
+  refresh(): Promise<void> {
+    this.inFlight ??= Promise.all(this.backends.map((backend) => this.refreshBackend(backend))).then(() => {
+      this.lastRefresh = Date.now();
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** Refreshes when the list is older than maxAgeMs (or was never loaded). */
+  async ensureFresh(maxAgeMs: number): Promise<void> {
+    if (Date.now() - this.lastRefresh > maxAgeMs) await this.refresh();
+  }
+
+  /** Every known model, first backend first; a name served by two backends appears once (first wins). */
+  models(): RegisteredModel[] {
+    const seen = new Set<string>();
+    const all: RegisteredModel[] = [];
+    for (const backend of this.backends) {
+      for (const model of this.states.get(backend.name)?.models ?? []) {
+        if (seen.has(model.name)) continue;
+        seen.add(model.name);
+        all.push(model);
+      }
+    }
+    return all;
+  }
+
+  find(name: string): RegisteredModel | undefined {
+    return this.models().find((model) => model.name === name);
+  }
+
+  adapter(backendName: string): BackendAdapter {
+    const adapter = this.adapters.get(backendName);
+    if (!adapter) throw new Error(`unknown backend ${backendName}`);
+    return adapter;
+  }
+
+  private async refreshBackend(backend: BackendConfig): Promise<void> {
+    const previous = this.states.get(backend.name) ?? { models: [], reachable: false };
+    const result = await discoverModels(backend);
+    if (!result.ok) {
+      if (previous.reachable) this.logger.warn("backend unreachable", { backend: backend.name, error: result.error });
+      this.states.set(backend.name, { ...previous, reachable: false, error: result.error, models: previous.models.map((model) => ({ ...model, reachable: false })) });
+      return;
+    }
+    const known = new Map(previous.models.map((model) => [model.name, model]));
+    const models = await Promise.all(result.models.map((model) => this.describe(backend, model, known.get(model.name))));
+    const added = models.filter((model) => !known.has(model.name)).map((model) => model.name);
+    const removed = previous.models.filter((model) => !models.some((m) => m.name === model.name)).map((model) => model.name);
+    if (added.length || removed.length) this.logger.info("models changed", { backend: backend.name, added, removed });
+    if (!previous.reachable && previous.refreshedAt) this.logger.info("backend reachable again", { backend: backend.name });
+    this.states.set(backend.name, { models, reachable: true, refreshedAt: Date.now() });
+  }
+
+  private async describe(backend: BackendConfig, model: DiscoveredModel, known?: RegisteredModel): Promise<RegisteredModel> {
+    // /api/show is asked once per model; sizes and capabilities do not change under a tag.
+    const details = known?.capabilities !== undefined ? known : await fetchModelDetails(backend, model.name);
+    return {
+      name: model.name,
+      backend: backend.name,
+      family: model.family,
+      quantization: model.quantization,
+      sizeBytes: model.sizeBytes,
+      parameterCountB: parseParameterSize(model.parameterSize),
+      capabilities: details.capabilities,
+      contextLength: details.contextLength,
+      reachable: true,
+    };
+  }
+}
