@@ -29,7 +29,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx tsx server/simulator/main.ts --port ${SIM_PORT} --time-scale 0.05`,
+      command: `npx tsx server/simulator/main.ts --port ${SIM_PORT} --time-scale 1`,
       url: `http://127.0.0.1:${SIM_PORT}/api/tags`,
       reuseExistingServer: false,
       timeout: 30_000,

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ModelRegistry } from "./backends/registry";
 import type { BackendConfig } from "./config/backends";
 import { parseConfig } from "./config/env";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "./db";
+import { DecisionLog } from "./gateway/decision-log";
 import { modelProfiles, profilingJobs } from "./db/schema";
 import { checkHealth, healthHttpStatus } from "./health";
 import { createLogger } from "./observability/logger";
@@ -26,12 +28,16 @@ afterAll(async () => {
   await Promise.all([database?.close(), simulator?.close()]);
 });
 
+const silent = createLogger({ level: "CRITICAL", format: "text", write: () => {} });
+
 function runtimeWith(backends: BackendConfig[], db: DatabaseHandle = database): Runtime {
   return {
     config: parseConfig({}),
-    logger: createLogger({ level: "CRITICAL", format: "text", write: () => {} }),
+    logger: silent,
     backends,
     database: db,
+    registry: new ModelRegistry(backends, silent),
+    decisions: new DecisionLog(db, silent),
     startedAt: new Date(Date.now() - 5000),
   };
 }

@@ -2,7 +2,9 @@ import { configuredBackends, redactUrl, type BackendConfig } from "./config/back
 import { databaseTarget } from "./config/database";
 import { getConfig } from "./config/env";
 import type { Config } from "./config/settings";
+import { ModelRegistry } from "./backends/registry";
 import { getDatabase, type DatabaseHandle } from "./db";
+import { DecisionLog } from "./gateway/decision-log";
 import { createLogger, type Logger } from "./observability/logger";
 import { VERSION } from "./version";
 
@@ -14,6 +16,8 @@ export type Runtime = {
   logger: Logger;
   backends: BackendConfig[];
   database: DatabaseHandle;
+  registry: ModelRegistry;
+  decisions: DecisionLog;
   startedAt: Date;
 };
 
@@ -43,5 +47,7 @@ async function startRuntime(): Promise<Runtime> {
   if (!config.ROUTER_ADMIN_API_KEY) {
     logger.warn("SECURITY: ROUTER_ADMIN_API_KEY is not set; the admin API and console stay locked until it is.");
   }
-  return { config, logger, backends, database, startedAt };
+  const registry = new ModelRegistry(backends, logger);
+  registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
+  return { config, logger, backends, database, registry, decisions: new DecisionLog(database, logger), startedAt };
 }

@@ -43,3 +43,11 @@ export function parseParameterSize(size: string | undefined): number | undefined
   const scale: Record<string, number> = { K: 1e-6, M: 1e-3, B: 1, T: 1e3 };
   return Number(match[1]) * scale[match[2].toUpperCase()];
 }
+
+/** "qwen2.5-coder:14b" → 14, "mixtral:8x7b" → 56: the size OpenAI-compatible servers do not report. */
+export function sizeFromName(name: string): number | undefined {
+  const match = name.toLowerCase().match(/(?:^|[^a-z0-9.])(?:(\d+)x)?(\d+(?:\.\d+)?)([bm])(?![a-z0-9])/);
+  if (!match) return undefined;
+  const size = Number(match[2]) * (match[3] === "m" ? 1e-3 : 1);
+  return match[1] ? size * Number(match[1]) : size;
+}

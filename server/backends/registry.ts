@@ -2,7 +2,7 @@ import type { BackendConfig } from "../config/backends";
 import type { Logger } from "../observability/logger";
 import { createAdapter } from "./adapters";
 import { discoverModels, type DiscoveredModel } from "./discovery";
-import { fetchModelDetails, parseParameterSize, type Capability } from "./model-info";
+import { fetchModelDetails, parseParameterSize, sizeFromName, type Capability } from "./model-info";
 import type { BackendAdapter } from "./types";
 
 export type RegisteredModel = {
@@ -116,7 +116,7 @@ export class ModelRegistry {
       family: model.family,
       quantization: model.quantization,
       sizeBytes: model.sizeBytes,
-      parameterCountB: parseParameterSize(model.parameterSize),
+      parameterCountB: parseParameterSize(model.parameterSize) ?? sizeFromName(model.name),
       capabilities: details.capabilities,
       contextLength: details.contextLength,
       reachable: true,

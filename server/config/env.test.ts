@@ -101,7 +101,7 @@ describe("parseConfig", () => {
 describe("configuredBackends", () => {
   it("describes the single ROUTER_PROVIDER backend", () => {
     expect(configuredBackends(parseConfig({ ROUTER_OLLAMA_URL: "http://127.0.0.1:11434/" }))).toEqual([
-      { name: "ollama", kind: "ollama", url: "http://127.0.0.1:11434", modelPrefix: "" },
+      { name: "ollama", kind: "ollama", url: "http://127.0.0.1:11434", modelPrefix: "", fetchImageUrls: false },
     ]);
     const [openai] = configuredBackends(parseConfig({ ROUTER_PROVIDER: "openai", ROUTER_OPENAI_API_KEY: "k" }));
     expect(openai).toMatchObject({ kind: "openai", url: "https://api.openai.com/v1", apiKey: "k" });

@@ -1,0 +1,34 @@
+import { recordFeedback } from "../feedback/record-feedback";
+import type { Runtime } from "../runtime";
+import { errorResponse, gatewayHeaders } from "./responses";
+import { readJsonBody, requestIdFor } from "./request-input";
+import { WireError } from "./wire/errors";
+import { parseFeedback } from "./wire/feedback";
+
+const MAX_FEEDBACK_BYTES = 64 * 1024;
+
+/** POST /v1/feedback */
+export async function handleFeedback(request: Request, runtime: Runtime): Promise<Response> {
+  const requestId = requestIdFor(request);
+  try {
+    if (!runtime.config.ROUTER_FEEDBACK_ENABLED) throw new WireError(403, "Feedback collection is disabled (ROUTER_FEEDBACK_ENABLED=false)");
+    const input = parseFeedback(await readJsonBody(request, MAX_FEEDBACK_BYTES));
+    await runtime.decisions.flush(); // a rating sent right after its response must find the decision
+    const outcome = await recordFeedback(runtime.database, {
+      responseId: input.response_id,
+      model: input.model,
+      score: input.score,
+      comment: input.comment,
+      category: input.category,
+    });
+    if (!outcome.ok) {
+      if (outcome.reason === "unknown_response") throw new WireError(404, `No response with id '${input.response_id}' was routed here; send \`model\` to rate a model directly`, "response_id");
+      throw new WireError(400, "Send `response_id` (from the chat response) or `model`", "response_id");
+    }
+    return Response.json({ status: "success", id: outcome.id, model: outcome.model, linked: outcome.linked }, { headers: gatewayHeaders({ requestId }) });
+  } catch (error) {
+    if (error instanceof WireError) return errorResponse(error.status, error.message, { param: error.param, code: error.code, requestId });
+    runtime.logger.error("feedback failed", { requestId, error });
+    return errorResponse(500, "The router failed to record the feedback", { requestId });
+  }
+}

@@ -1,0 +1,22 @@
+import { openAIError } from "./wire/errors";
+
+type HeaderFacts = { requestId: string; model?: string; category?: string; overheadMs?: number };
+
+/** The headers every /v1 answer carries: who handled it and what the router cost. */
+export function gatewayHeaders(facts: HeaderFacts): Record<string, string> {
+  const headers: Record<string, string> = { "x-request-id": facts.requestId };
+  if (facts.model) headers["x-smarterrouter-model"] = facts.model;
+  if (facts.category) headers["x-smarterrouter-category"] = facts.category;
+  if (facts.overheadMs !== undefined) headers["x-smarterrouter-overhead-ms"] = Math.max(0, facts.overheadMs).toFixed(2);
+  return headers;
+}
+
+export function errorResponse(status: number, message: string, options: { param?: string; code?: string; requestId: string; headers?: Record<string, string> }): Response {
+  const error = openAIError(status, message, { param: options.param, code: options.code });
+  return Response.json(error.body, { status: error.status, headers: { ...gatewayHeaders({ requestId: options.requestId }), ...options.headers } });
+}
+
+export function backendErrorResponse(status: number, message: string, options: { requestId: string; retryAfterSeconds?: number }): Response {
+  const headers: Record<string, string> = options.retryAfterSeconds !== undefined ? { "retry-after": String(Math.ceil(options.retryAfterSeconds)) } : {};
+  return errorResponse(status, message, { requestId: options.requestId, headers });
+}

@@ -1,0 +1,103 @@
+// Test-only: the gateway behind a plain node:http server (the same handlers the Next route files
+// call), wired to an in-process simulated fleet and an embedded database.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { ModelRegistry } from "../backends/registry";
+import { configuredBackends } from "../config/backends";
+import { parseConfig, type Env } from "../config/env";
+import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
+import { createLogger } from "../observability/logger";
+import type { Runtime } from "../runtime";
+import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator/server";
+import { handleChatCompletions } from "./chat";
+import { DecisionLog } from "./decision-log";
+import { handleEmbeddings } from "./embeddings";
+import { handleFeedback } from "./feedback";
+import { listModels } from "./models";
+
+export type Harness = {
+  url: string;
+  sim: Simulator;
+  runtime: Runtime;
+  /** What the fleet received, newest last. */
+  received: (path?: string) => Promise<{ path: string; body: Record<string, unknown> }[]>;
+  setFaults: (faults: unknown[]) => Promise<void>;
+  close: () => Promise<void>;
+};
+
+/** `env(simUrl)` gives the router's environment; by default one Ollama backend on the fleet. */
+export async function startHarness(options: { env?: (simUrl: string) => Env; sim?: SimulatorOptions; database?: DatabaseHandle } = {}): Promise<Harness> {
+  const sim = await startSimulator({ port: 0, timeScale: 0, ...options.sim });
+  const database = options.database ?? (await openDatabase("memory://"));
+  if (!options.database) await migrateDatabase(database);
+  const config = parseConfig(options.env?.(sim.url) ?? { ROUTER_OLLAMA_URL: sim.url });
+  const logger = createLogger({ level: "CRITICAL", format: "text", write: () => {} });
+  const backends = configuredBackends(config);
+  const registry = new ModelRegistry(backends, logger);
+  await registry.refresh();
+  const runtime: Runtime = { config, logger, backends, database, registry, decisions: new DecisionLog(database, logger), startedAt: new Date() };
+
+  const server: Server = createServer(async (req, res) => {
+    const controller = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    const request = new Request(`http://127.0.0.1${req.url}`, {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+      signal: controller.signal,
+      // @ts-expect-error Node's fetch needs duplex for streamed request bodies
+      duplex: "half",
+    });
+    const path = new URL(request.url).pathname;
+    const response =
+      path === "/v1/chat/completions"
+        ? await handleChatCompletions(request, runtime)
+        : path === "/v1/embeddings"
+          ? await handleEmbeddings(request, runtime)
+          : path === "/v1/feedback"
+            ? await handleFeedback(request, runtime)
+            : path === "/v1/models"
+              ? await listModels(runtime)
+              : new Response("not found", { status: 404 });
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    if (!response.body) return res.end();
+    const reader = response.body.getReader();
+    res.on("close", () => void reader.cancel().catch(() => undefined));
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        res.write(value);
+      }
+    } catch {
+      // the client left mid-stream; cancel() above already stopped the upstream
+    }
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sim,
+    runtime,
+    received: async (path) => {
+      const log = (await (await fetch(`${sim.url}/__sim/requests${path ? `?path=${encodeURIComponent(path)}` : ""}`)).json()) as { requests: { path: string; body: Record<string, unknown> }[] };
+      return log.requests;
+    },
+    setFaults: async (faults) => {
+      await fetch(`${sim.url}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ faults }) });
+    },
+    close: async () => {
+      registry.stop();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await sim.close();
+      if (!options.database) await database.close();
+    },
+  };
+}
