@@ -208,10 +208,35 @@ describe("parameter mapping on the Ollama backend", () => {
   });
 });
 
-describe("failures", () => {
+describe("parameter mapping on an OpenAI-compatible backend", () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ database, sim: { timeScale: 0.02 }, env: (url) => ({ ROUTER_OLLAMA_URL: url, ROUTER_FIRST_TOKEN_TIMEOUT: "1" }) });
+    harness = await startHarness({ database, env: KINDS[1].env });
+  });
+  afterAll(async () => harness?.close());
+
+  it("forwards the OpenAI fields as sent, with the backend's key and usage requested when streaming", async () => {
+    const fields = { temperature: 0.3, top_p: 0.9, max_tokens: 64, stop: ["END"], seed: 7, presence_penalty: 0.5, frequency_penalty: 0.25, logit_bias: { "42": -5 }, user: "u-1" };
+    for (const stream of [false, true]) {
+      const response = await fetch(`${harness.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "llama3.1:8b", stream, messages: [{ role: "user", content: "hi" }], response_format: { type: "json_object" }, ...fields }),
+      });
+      expect(response.status).toBe(200);
+      await response.text();
+      const [sent] = (await harness.received("/v1/chat/completions")).slice(-1) as { body: Record<string, unknown>; hasAuthorization?: boolean }[];
+      expect(sent.hasAuthorization).toBe(true);
+      expect(sent.body).toMatchObject({ model: "llama3.1:8b", stream, response_format: { type: "json_object" }, ...fields });
+      if (stream) expect(sent.body.stream_options).toEqual({ include_usage: true });
+    }
+  });
+});
+
+describe.each(KINDS)("failures through the $kind backend", ({ env, chatPath }) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ database, sim: { timeScale: 0.02 }, env: (url) => ({ ...env(url), ROUTER_FIRST_TOKEN_TIMEOUT: "1" }) });
   });
   afterAll(async () => harness?.close());
 
@@ -273,7 +298,7 @@ describe("failures", () => {
     const response = await ask(prompt);
     expect(response.status).toBe(400);
     expect((await response.json()).error.message).toContain("bad parameter");
-    const sent = await harness.received("/api/chat");
+    const sent = await harness.received(chatPath);
     expect(sent.map((request) => request.body.model)).toEqual([first]);
   });
 
@@ -289,13 +314,13 @@ describe("failures", () => {
   });
 
   it("gives 504 when every model stalls, naming the timeout", async () => {
-    const slow = await startHarness({ database, env: (url) => ({ ROUTER_OLLAMA_URL: url, ROUTER_FIRST_TOKEN_TIMEOUT: "1", ROUTER_MAX_FALLBACKS: "1" }) });
+    const slow = await startHarness({ database, env: (url) => ({ ...env(url), ROUTER_FIRST_TOKEN_TIMEOUT: "1", ROUTER_MAX_FALLBACKS: "1" }) });
     try {
       await slow.setFaults([{ model: "*", stallMs: "forever" }]);
       const response = await fetch(`${slow.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...prompt, stream: true }) });
       expect(response.status).toBe(504);
       expect((await response.json()).error.message).toMatch(/ROUTER_FIRST_TOKEN_TIMEOUT/);
-      expect((await slow.received("/api/chat")).length).toBe(2);
+      expect((await slow.received(chatPath)).length).toBe(2);
     } finally {
       await slow.close();
     }
@@ -303,7 +328,7 @@ describe("failures", () => {
 
   it("cancels the upstream request when the client disconnects", async () => {
     // Real-time pacing, so the answer is still streaming when the client leaves.
-    const live = await startHarness({ database, sim: { timeScale: 1 } });
+    const live = await startHarness({ database, env, sim: { timeScale: 1 } });
     try {
       const controller = new AbortController();
       const response = await fetch(`${live.url}/v1/chat/completions`, {
