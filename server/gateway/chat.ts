@@ -5,7 +5,7 @@ import type { Runtime } from "../runtime";
 import { selectModels } from "../routing/select";
 import type { RoutingDecision } from "../routing/types";
 import { runPlan, type AttemptRecord, type AttemptTarget } from "./attempts";
-import { backendErrorResponse, errorResponse, gatewayHeaders } from "./responses";
+import { backendErrorResponse, gatewayHeaders, unexpectedErrorResponse } from "./responses";
 import { readJsonBody, requestIdFor } from "./request-input";
 import { parseChatRequest } from "./wire/chat-request";
 import {
@@ -46,9 +46,7 @@ export async function handleChatCompletions(request: Request, runtime: Runtime):
     const context = { requestId, started, routed, chat };
     return chat.stream ? await streamChat(context, request.signal, runtime) : await completeChat(context, request.signal, runtime);
   } catch (error) {
-    if (error instanceof WireError) return errorResponse(error.status, error.message, { param: error.param, code: error.code, requestId });
-    runtime.logger.error("chat request failed", { requestId, error });
-    return errorResponse(500, "The router failed to handle this request", { requestId });
+    return unexpectedErrorResponse(error, { requestId, logger: runtime.logger, what: "chat request" });
   }
 }
 

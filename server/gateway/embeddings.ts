@@ -1,6 +1,6 @@
 import type { Runtime } from "../runtime";
 import { runPlan } from "./attempts";
-import { backendErrorResponse, errorResponse, gatewayHeaders } from "./responses";
+import { backendErrorResponse, gatewayHeaders, unexpectedErrorResponse } from "./responses";
 import { readJsonBody, requestIdFor } from "./request-input";
 import { buildEmbeddingsResponse, parseEmbeddingsRequest } from "./wire/embeddings";
 import { WireError } from "./wire/errors";
@@ -35,8 +35,6 @@ export async function handleEmbeddings(request: Request, runtime: Runtime): Prom
     const body = buildEmbeddingsResponse({ model: model.name, embeddings: outcome.value.embeddings, encoding: parsed.encoding_format, promptTokens: outcome.value.promptTokens });
     return Response.json(body, { headers: gatewayHeaders({ requestId, model: model.name, overheadMs: performance.now() - started - backendMs }) });
   } catch (error) {
-    if (error instanceof WireError) return errorResponse(error.status, error.message, { param: error.param, code: error.code, requestId });
-    runtime.logger.error("embeddings request failed", { requestId, error });
-    return errorResponse(500, "The router failed to handle this request", { requestId });
+    return unexpectedErrorResponse(error, { requestId, logger: runtime.logger, what: "embeddings request" });
   }
 }

@@ -1,6 +1,6 @@
 import { recordFeedback } from "../feedback/record-feedback";
 import type { Runtime } from "../runtime";
-import { errorResponse, gatewayHeaders } from "./responses";
+import { gatewayHeaders, unexpectedErrorResponse } from "./responses";
 import { readJsonBody, requestIdFor } from "./request-input";
 import { WireError } from "./wire/errors";
 import { parseFeedback } from "./wire/feedback";
@@ -27,8 +27,6 @@ export async function handleFeedback(request: Request, runtime: Runtime): Promis
     }
     return Response.json({ status: "success", id: outcome.id, model: outcome.model, linked: outcome.linked }, { headers: gatewayHeaders({ requestId }) });
   } catch (error) {
-    if (error instanceof WireError) return errorResponse(error.status, error.message, { param: error.param, code: error.code, requestId });
-    runtime.logger.error("feedback failed", { requestId, error });
-    return errorResponse(500, "The router failed to record the feedback", { requestId });
+    return unexpectedErrorResponse(error, { requestId, logger: runtime.logger, what: "feedback" });
   }
 }

@@ -1,4 +1,5 @@
-import { openAIError } from "./wire/errors";
+import type { Logger } from "../observability/logger";
+import { openAIError, WireError } from "./wire/errors";
 
 type HeaderFacts = { requestId: string; model?: string; category?: string; overheadMs?: number };
 
@@ -19,4 +20,11 @@ export function errorResponse(status: number, message: string, options: { param?
 export function backendErrorResponse(status: number, message: string, options: { requestId: string; retryAfterSeconds?: number }): Response {
   const headers: Record<string, string> = options.retryAfterSeconds !== undefined ? { "retry-after": String(Math.ceil(options.retryAfterSeconds)) } : {};
   return errorResponse(status, message, { requestId: options.requestId, headers });
+}
+
+/** The edge of every /v1 handler: client errors become their 4xx, anything else a logged 500. */
+export function unexpectedErrorResponse(error: unknown, context: { requestId: string; logger: Logger; what: string }): Response {
+  if (error instanceof WireError) return errorResponse(error.status, error.message, { param: error.param, code: error.code, requestId: context.requestId });
+  context.logger.error(`${context.what} failed`, { requestId: context.requestId, error });
+  return errorResponse(500, `The router failed to handle this ${context.what}`, { requestId: context.requestId });
 }
