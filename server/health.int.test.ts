@@ -3,7 +3,9 @@ import { ModelRegistry } from "./backends/registry";
 import type { BackendConfig } from "./config/backends";
 import { parseConfig } from "./config/env";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "./db";
+import { createRouterCaches } from "./cache/router-caches";
 import { DecisionLog } from "./gateway/decision-log";
+import { KnowledgeStore } from "./knowledge/store";
 import { modelProfiles, profilingJobs } from "./db/schema";
 import { checkHealth, healthHttpStatus } from "./health";
 import { createLogger } from "./observability/logger";
@@ -31,12 +33,16 @@ afterAll(async () => {
 const silent = createLogger({ level: "CRITICAL", format: "text", write: () => {} });
 
 function runtimeWith(backends: BackendConfig[], db: DatabaseHandle = database): Runtime {
+  const config = parseConfig({});
+  const registry = new ModelRegistry(backends, silent);
   return {
-    config: parseConfig({}),
+    config,
     logger: silent,
     backends,
     database: db,
-    registry: new ModelRegistry(backends, silent),
+    registry,
+    knowledge: new KnowledgeStore(db, registry, config, silent),
+    caches: createRouterCaches(config, silent),
     decisions: new DecisionLog(db, silent),
     startedAt: new Date(Date.now() - 5000),
   };

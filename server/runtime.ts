@@ -3,8 +3,11 @@ import { databaseTarget } from "./config/database";
 import { getConfig } from "./config/env";
 import type { Config } from "./config/settings";
 import { ModelRegistry } from "./backends/registry";
+import { createRouterCaches, type RouterCaches } from "./cache/router-caches";
+import { connectRedis } from "./cache/store";
 import { getDatabase, type DatabaseHandle } from "./db";
 import { DecisionLog } from "./gateway/decision-log";
+import { KnowledgeStore } from "./knowledge/store";
 import { createLogger, type Logger } from "./observability/logger";
 import { VERSION } from "./version";
 
@@ -17,6 +20,8 @@ export type Runtime = {
   backends: BackendConfig[];
   database: DatabaseHandle;
   registry: ModelRegistry;
+  knowledge: KnowledgeStore;
+  caches: RouterCaches;
   decisions: DecisionLog;
   startedAt: Date;
 };
@@ -49,5 +54,17 @@ async function startRuntime(): Promise<Runtime> {
   }
   const registry = new ModelRegistry(backends, logger);
   registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
-  return { config, logger, backends, database, registry, decisions: new DecisionLog(database, logger), startedAt };
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
+  redis?.on("error", (error: Error) => logger.debug("redis error", { error }));
+  return {
+    config,
+    logger,
+    backends,
+    database,
+    registry,
+    knowledge: new KnowledgeStore(database, registry, config, logger),
+    caches: createRouterCaches(config, logger, redis),
+    decisions: new DecisionLog(database, logger),
+    startedAt,
+  };
 }

@@ -64,3 +64,24 @@ function fromOpenAI(backend: BackendConfig, body: OpenAIModels): DiscoveredModel
 function stripPrefix(name: string, prefix: string): string {
   return prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name;
 }
+
+export type LoadedModel = { name: string; backend: string; vramBytes?: number; expiresAt?: string };
+
+type OllamaPs = { models?: { name?: string; model?: string; size_vram?: number; expires_at?: string }[] };
+
+/** Models resident in memory now (Ollama /api/ps). Other kinds cannot tell: an empty list. */
+export async function listLoadedModels(backend: BackendConfig, timeoutMs = 2000): Promise<LoadedModel[]> {
+  if (backend.kind !== "ollama") return [];
+  try {
+    const { url, headers } = backendRequest(backend, "/api/ps");
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) return [];
+    const body = (await response.json()) as OllamaPs;
+    return (body.models ?? []).flatMap((model) => {
+      const name = model.name ?? model.model;
+      return name ? [{ name: stripPrefix(name, backend.modelPrefix), backend: backend.name, vramBytes: model.size_vram, expiresAt: model.expires_at }] : [];
+    });
+  } catch {
+    return [];
+  }
+}

@@ -11,6 +11,8 @@ export type RegisteredModel = {
   family?: string;
   quantization?: string;
   sizeBytes?: number;
+  /** As the backend reports it ("8.0B"); undefined for OpenAI-compatible servers. */
+  parameterSize?: string;
   parameterCountB?: number;
   /** Undefined when the backend cannot tell (OpenAI-compatible servers). */
   capabilities?: Capability[];
@@ -116,6 +118,7 @@ export class ModelRegistry {
       family: model.family,
       quantization: model.quantization,
       sizeBytes: model.sizeBytes,
+      parameterSize: model.parameterSize,
       parameterCountB: parseParameterSize(model.parameterSize) ?? sizeFromName(model.name),
       capabilities: details.capabilities,
       contextLength: details.contextLength,

@@ -72,6 +72,7 @@ export const SETTINGS = {
   ROUTER_SIGNATURE_FORMAT: setting(S, escapedText, "\\nModel: {model}", "Signature template; {model} is replaced, \\n becomes a newline"),
   ROUTER_LOG_LEVEL: setting(S, logLevel, "INFO", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
   ROUTER_LOG_FORMAT: setting(S, oneOf(["text", "json"]), "text", "text for people, json for log collectors"),
+  ROUTER_LOG_PROMPTS: setting(S, bool, "false", "Store conversation text in the decision log (off: only a hash is kept)"),
 
   ROUTER_PROVIDER: setting(B, oneOf(["ollama", "llamacpp", "openai"], { "llama.cpp": "llamacpp", "llama-cpp": "llamacpp", llamaswap: "llamacpp", "llama-swap": "llamacpp" }), "ollama", "Single-backend mode: ollama, llama.cpp (or llama-swap) or openai"),
   ROUTER_OLLAMA_URL: setting(B, httpUrl, "http://localhost:11434", "Ollama server used when ROUTER_PROVIDER=ollama"),

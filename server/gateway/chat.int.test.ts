@@ -183,7 +183,7 @@ describe("parameter mapping on the Ollama backend", () => {
         body: JSON.stringify({
           model: "llama3.1:8b",
           stream,
-          messages: [{ role: "user", content: "hi" }],
+          messages: [{ role: "user", content: `hi (stream ${stream})` }],
           temperature: 0.3,
           top_p: 0.9,
           max_tokens: 64,
@@ -221,7 +221,7 @@ describe("parameter mapping on an OpenAI-compatible backend", () => {
       const response = await fetch(`${harness.url}/v1/chat/completions`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ model: "llama3.1:8b", stream, messages: [{ role: "user", content: "hi" }], response_format: { type: "json_object" }, ...fields }),
+        body: JSON.stringify({ model: "llama3.1:8b", stream, messages: [{ role: "user", content: `hi (stream ${stream})` }], response_format: { type: "json_object" }, ...fields }),
       });
       expect(response.status).toBe(200);
       await response.text();
@@ -267,11 +267,12 @@ describe.each(KINDS)("failures through the $kind backend", ({ env, chatPath }) =
   }, 20_000);
 
   it("falls back to another backend when one stops accepting connections", async () => {
-    // A second fleet whose one model fits a simple prompt best, so routing picks it first.
+    // A second fleet, listed first, serving the model routing picks for this prompt: its copy wins.
+    const first = await routedModel();
     const doomed = await startSimulator({
       port: 0,
       timeScale: 0,
-      config: { models: [{ name: "alpha:5b", parameterSize: "5.6B", quality: 0.7, capabilities: ["completion"] }] },
+      config: { models: [{ name: first, parameterSize: "3.2B", quality: 0.7, capabilities: ["completion", "tools"] }] },
     });
     const pair = await startHarness({
       database,
@@ -279,12 +280,13 @@ describe.each(KINDS)("failures through the $kind backend", ({ env, chatPath }) =
     });
     try {
       const before = await fetch(`${pair.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(prompt) });
-      expect(before.headers.get("x-smarterrouter-model")).toBe("alpha:5b");
+      expect(before.headers.get("x-smarterrouter-model")).toBe(first);
       await before.text();
+      expect((await (await fetch(`${doomed.url}/__sim/requests?path=/api/chat`)).json()).requests).toHaveLength(1);
       await doomed.close();
       const after = await fetch(`${pair.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(prompt) });
       expect(after.status).toBe(200);
-      expect(after.headers.get("x-smarterrouter-model")).not.toBe("alpha:5b");
+      expect(after.headers.get("x-smarterrouter-model")).not.toBe(first);
       expect((await after.json()).choices[0].message.content).toBeTruthy();
     } finally {
       await pair.close();

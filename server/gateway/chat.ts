@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
-import type { RegisteredModel } from "../backends/registry";
+import { replay } from "../backends/streams";
 import { BackendFailure, type BackendError, type ChatEvent, type ChatRequest, type Result, type Usage } from "../backends/types";
+import type { CachedAnswer } from "../cache/router-caches";
 import type { Runtime } from "../runtime";
-import { selectModels } from "../routing/select";
 import type { RoutingDecision } from "../routing/types";
 import { runPlan, type AttemptRecord, type AttemptTarget } from "./attempts";
 import { backendErrorResponse, gatewayHeaders, unexpectedErrorResponse } from "./responses";
 import { readJsonBody, requestIdFor } from "./request-input";
+import { routeChat } from "./route-request";
 import { parseChatRequest } from "./wire/chat-request";
 import {
   buildChunk,
@@ -19,7 +20,6 @@ import {
   sseError,
 } from "./wire/chat-response";
 import { WireError } from "./wire/errors";
-import { promptText } from "./wire/prompt-text";
 import { createSignatureAppender, shouldSign, signContent, stripSignaturesFromHistory } from "./wire/signature";
 
 const MAX_CONTENT_CHARS = 4_000_000;
@@ -27,6 +27,7 @@ const MAX_CONTENT_CHARS = 4_000_000;
 type Routed = {
   plan: AttemptTarget[];
   decision?: RoutingDecision;
+  cacheHit: boolean;
   explicit: boolean;
 };
 
@@ -60,27 +61,28 @@ async function planRequest(requested: string | undefined, chat: Omit<ChatRequest
       model = registry.find(requested);
     }
     if (!model) throw new WireError(404, `The model '${requested}' does not exist`, "model", "model_not_found");
-    return { plan: [{ model: model.name, backend: model.backend }], explicit: true };
+    return { plan: [{ model: model.name, backend: model.backend }], cacheHit: false, explicit: true };
   }
-  const text = promptText(chat.messages);
-  const decision = selectModels(
-    { lastUser: text.lastUser, context: text.system, imageCount: text.imageCount, hasTools: Boolean(chat.tools?.length), jsonMode: isJsonMode(chat) },
-    registry.models().map(toCandidate),
-  );
-  if (!decision.ranked.length) {
-    const why = registry.models().length ? `no available model can serve it (${summarizeExclusions(decision)})` : "no models are available";
-    throw new WireError(503, `Cannot route this request: ${why}`);
-  }
+  const { decision, cacheHit } = await routeChat(runtime, chat, { writeCache: true });
+  if (!decision.ranked.length) throw noModelError(decision);
   const fallbacks = config.ROUTER_CASCADING_ENABLED ? config.ROUTER_MAX_FALLBACKS : 0;
-  return { plan: decision.ranked.slice(0, 1 + fallbacks).map(({ name, backend }) => ({ model: name, backend })), decision, explicit: false };
+  return { plan: decision.ranked.slice(0, 1 + fallbacks).map(({ model, backend }) => ({ model, backend })), decision, cacheHit, explicit: false };
 }
 
-type ChatContext = { requestId: string; started: number; routed: Routed; chat: Omit<ChatRequest, "model"> };
+/** Nothing can serve the request: the client's fault (400) when it asks for what no model has, else 503. */
+function noModelError(decision: RoutingDecision): WireError {
+  const reasons = [...new Set(decision.candidates.map((candidate) => candidate.rejectedReason).filter(Boolean))];
+  if (!decision.candidates.length) return new WireError(503, "Cannot route this request: no models are available");
+  const unavailable = reasons.every((reason) => /unreachable|disabled|vram/i.test(reason ?? ""));
+  return new WireError(unavailable ? 503 : 400, `No available model can serve this request (${reasons.join("; ")})`);
+}
+
+type ChatContext = { requestId: string; started: number; routed: Routed; chat: Omit<ChatRequest, "model">; responseCacheHit?: boolean };
 
 async function completeChat(context: ChatContext, clientSignal: AbortSignal, runtime: Runtime): Promise<Response> {
-  const { config, registry } = runtime;
+  const { config } = runtime;
   const outcome = await runPlan(context.routed.plan, { clientSignal, timeoutMs: config.ROUTER_GENERATION_TIMEOUT * 1000 }, async (target, signal) => {
-    const started = await registry.adapter(target.backend).chat({ ...context.chat, model: target.model }, { signal });
+    const started = await openEvents(context, target, signal, runtime);
     if (!started.ok) return started;
     const accumulator = createMessageAccumulator();
     let done: Extract<ChatEvent, { type: "done" }> | undefined;
@@ -111,16 +113,17 @@ async function completeChat(context: ChatContext, clientSignal: AbortSignal, run
     usage,
   });
   const backendMs = outcome.attempts.reduce((sum, attempt) => sum + attempt.ms, 0);
+  void rememberAnswer(context, outcome.target, runtime, { content: message.content, reasoning: message.reasoning, finishReason: done.finishReason, usage });
   logDecision(context, runtime, { id, target: outcome.target, attempts: outcome.attempts, usage, ttftMs: undefined, status: "ok" });
   return Response.json(completion, {
-    headers: gatewayHeaders({ requestId: context.requestId, model: outcome.target.model, category: context.routed.decision?.category, overheadMs: performance.now() - context.started - backendMs }),
+    headers: gatewayHeaders({ requestId: context.requestId, model: outcome.target.model, category: context.routed.decision?.analysis.category, overheadMs: performance.now() - context.started - backendMs }),
   });
 }
 
 async function streamChat(context: ChatContext, clientSignal: AbortSignal, runtime: Runtime): Promise<Response> {
-  const { config, registry } = runtime;
+  const { config } = runtime;
   const outcome = await runPlan(context.routed.plan, { clientSignal, timeoutMs: config.ROUTER_FIRST_TOKEN_TIMEOUT * 1000 }, async (target, signal) => {
-    const started = await registry.adapter(target.backend).chat({ ...context.chat, model: target.model }, { signal });
+    const started = await openEvents(context, target, signal, runtime);
     if (!started.ok) return started;
     const events = started.value[Symbol.asyncIterator]();
     const first = await events.next();
@@ -175,6 +178,8 @@ async function streamChat(context: ChatContext, clientSignal: AbortSignal, runti
         if (tail) stream.enqueue(encoder.encode(sseData(buildChunk({ id, created, model: target.model, delta: { content: tail }, finishReason: null }))));
         stream.enqueue(encoder.encode(sseData(buildChunk({ id, created, model: target.model, delta: {}, finishReason: event.finishReason }))));
         const usage = event.usage ?? estimateUsage(context.chat, accumulator.result().content ?? "");
+        const answer = accumulator.result();
+        void rememberAnswer(context, target, runtime, { content: answer.content, reasoning: answer.reasoning, finishReason: event.finishReason, usage });
         if (context.chat.includeUsage) stream.enqueue(encoder.encode(sseData(buildUsageChunk({ id, created, model: target.model, usage }))));
         stream.enqueue(encoder.encode(SSE_DONE));
         finish("ok", usage);
@@ -198,13 +203,35 @@ async function streamChat(context: ChatContext, clientSignal: AbortSignal, runti
 
   return new Response(body, {
     headers: {
-      ...gatewayHeaders({ requestId: context.requestId, model: target.model, category: context.routed.decision?.category, overheadMs: ttftMs - backendMs }),
+      ...gatewayHeaders({ requestId: context.requestId, model: target.model, category: context.routed.decision?.analysis.category, overheadMs: ttftMs - backendMs }),
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache, no-transform",
       connection: "keep-alive",
       "x-accel-buffering": "no",
     },
   });
+}
+
+/** The backend's answer, or a cached one when the same deterministic request was answered before. */
+async function openEvents(context: ChatContext, target: AttemptTarget, signal: AbortSignal, runtime: Runtime): Promise<Result<AsyncIterable<ChatEvent>, BackendError>> {
+  const request: ChatRequest = { ...context.chat, model: target.model };
+  const key = context.routed.decision || context.routed.explicit ? runtime.caches.responseKey(request) : undefined;
+  const cached = key ? await runtime.caches.getResponse(key) : undefined;
+  if (cached) {
+    context.responseCacheHit = true;
+    const events: ChatEvent[] = [
+      { type: "delta", content: cached.content ?? undefined, reasoning: cached.reasoning },
+      { type: "done", finishReason: cached.finishReason, usage: cached.usage },
+    ];
+    return { ok: true, value: replay(events) };
+  }
+  return runtime.registry.adapter(target.backend).chat(request, { signal });
+}
+
+async function rememberAnswer(context: ChatContext, target: AttemptTarget, runtime: Runtime, answer: CachedAnswer): Promise<void> {
+  if (context.responseCacheHit) return;
+  const key = runtime.caches.responseKey({ ...context.chat, model: target.model });
+  if (key) await runtime.caches.setResponse(key, answer);
 }
 
 async function nextEvent(events: AsyncIterator<ChatEvent>): Promise<ChatEvent | undefined> {
@@ -245,20 +272,24 @@ function logDecision(
   result: { id?: string; target: AttemptTarget; attempts: AttemptRecord[]; usage?: Usage; ttftMs?: number; status: "ok" | "error"; error?: string },
 ) {
   const decision = context.routed.decision;
-  const top = decision?.ranked[0];
+  const analysis = decision?.analysis;
+  const chosen = decision?.ranked.find((candidate) => candidate.model === result.target.model);
   runtime.decisions.record({
     requestId: context.requestId,
     responseId: result.id,
     promptHash: promptHash(context.chat),
-    category: decision?.category,
-    complexity: decision?.complexity,
-    tier: decision?.tier,
+    category: analysis?.category,
+    categoryConfidence: analysis?.categoryConfidence,
+    complexity: analysis?.complexity,
+    tier: analysis?.tier,
     selectedModel: result.target.model,
     backend: result.target.backend,
-    confidence: context.routed.explicit ? 1 : top ? Math.min(1, Math.max(0, top.score)) : undefined,
-    reason: context.routed.explicit ? "explicit model requested" : decision?.reason,
-    candidates: decision?.ranked.map((model) => ({ model: model.name, score: Math.min(1, Math.max(0, model.score)) })) ?? [],
+    confidence: context.routed.explicit ? 1 : chosen ? clamp01(chosen.score) : undefined,
+    reason: context.routed.explicit ? "explicit model requested" : decision?.reasoning,
+    candidates: decision?.candidates.map((candidate) => ({ model: candidate.model, score: clamp01(candidate.score), parts: candidate.components, excluded: candidate.rejectedReason })) ?? [],
     fallbackCount: Math.max(0, result.attempts.length - 1),
+    attempts: result.attempts.map((attempt) => ({ model: attempt.model, backend: attempt.backend, ok: attempt.ok, ms: attempt.ms, error: attempt.error?.message })),
+    cacheHit: context.routed.cacheHit || Boolean(context.responseCacheHit),
     status: result.status,
     error: result.error,
     latencyMs: Math.round(performance.now() - context.started),
@@ -266,8 +297,11 @@ function logDecision(
     promptTokens: result.usage?.prompt_tokens,
     completionTokens: result.usage?.completion_tokens,
     tokensEstimated: result.usage?.estimated ?? false,
+    prompt: runtime.config.ROUTER_LOG_PROMPTS ? JSON.stringify(context.chat.messages) : undefined,
   });
 }
+
+const clamp01 = (value: number) => Math.min(1, Math.max(0, value));
 
 function promptHash(chat: Omit<ChatRequest, "model">): string {
   return createHash("sha256").update(JSON.stringify(chat.messages)).digest("hex").slice(0, 16);
@@ -281,18 +315,8 @@ function estimateUsage(chat: Omit<ChatRequest, "model">, completion: string): Us
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens, estimated: true };
 }
 
-function isJsonMode(chat: Omit<ChatRequest, "model">): boolean {
-  return chat.response_format?.type === "json_object" || chat.response_format?.type === "json_schema";
-}
 
-function toCandidate(model: RegisteredModel) {
-  return { name: model.name, backend: model.backend, parameterCountB: model.parameterCountB, capabilities: model.capabilities, reachable: model.reachable };
-}
 
-function summarizeExclusions(decision: RoutingDecision): string {
-  const reasons = [...new Set(decision.excluded.map((entry) => entry.reason))];
-  return reasons.join(", ") || "none matched";
-}
 
 function failure(error: BackendError): Result<never, BackendError> {
   return { ok: false, error };

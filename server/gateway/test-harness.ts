@@ -4,15 +4,19 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { ModelRegistry } from "../backends/registry";
+import { createRouterCaches } from "../cache/router-caches";
+import { connectRedis } from "../cache/store";
 import { configuredBackends } from "../config/backends";
 import { parseConfig, type Env } from "../config/env";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
+import { KnowledgeStore } from "../knowledge/store";
 import { createLogger } from "../observability/logger";
 import type { Runtime } from "../runtime";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator/server";
 import { handleChatCompletions } from "./chat";
 import { DecisionLog } from "./decision-log";
 import { handleEmbeddings } from "./embeddings";
+import { handleExplain } from "./explain";
 import { handleFeedback } from "./feedback";
 import { listModels } from "./models";
 
@@ -36,7 +40,18 @@ export async function startHarness(options: { env?: (simUrl: string) => Env; sim
   const backends = configuredBackends(config);
   const registry = new ModelRegistry(backends, logger);
   await registry.refresh();
-  const runtime: Runtime = { config, logger, backends, database, registry, decisions: new DecisionLog(database, logger), startedAt: new Date() };
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
+  const runtime: Runtime = {
+    config,
+    logger,
+    backends,
+    database,
+    registry,
+    knowledge: new KnowledgeStore(database, registry, config, logger),
+    caches: createRouterCaches(config, logger, redis),
+    decisions: new DecisionLog(database, logger),
+    startedAt: new Date(),
+  };
 
   const server: Server = createServer(async (req, res) => {
     const controller = new AbortController();
@@ -62,7 +77,9 @@ export async function startHarness(options: { env?: (simUrl: string) => Env; sim
             ? await handleFeedback(request, runtime)
             : path === "/v1/models"
               ? await listModels(runtime)
-              : new Response("not found", { status: 404 });
+              : path === "/admin/explain"
+                ? await handleExplain(request, runtime)
+                : new Response("not found", { status: 404 });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (!response.body) return res.end();
     const reader = response.body.getReader();
@@ -97,6 +114,7 @@ export async function startHarness(options: { env?: (simUrl: string) => Env; sim
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await sim.close();
+      redis?.disconnect();
       if (!options.database) await database.close();
     },
   };

@@ -1,46 +1,80 @@
-import { classifyPrompt, complexityTier, estimateComplexity } from "./analyze";
-import type { ModelCandidate, RankedModel, RoutingDecision, RoutingInput } from "./types";
+import { assessQuality, scoreCandidates } from "./score";
+import type { Candidate, PromptAnalysis, RoutingDecision, RoutingSettings, ScoredCandidate } from "./types";
 
-/**
- * Filters the models that can serve the request, then ranks them. Until profiles and benchmarks
- * feed a score (the routing-engine issue), the rank is model size: larger first for hard
- * prompts, smaller first for simple ones.
- */
-export function selectModels(input: RoutingInput, candidates: readonly ModelCandidate[]): RoutingDecision {
-  const category = classifyPrompt(input);
-  const complexity = estimateComplexity(input);
-  const tier = complexityTier(complexity);
-  const excluded: RoutingDecision["excluded"] = [];
-  const usable = candidates.filter((model) => {
-    const reason = exclusionReason(model, input);
-    if (reason) excluded.push({ name: model.name, reason });
-    return !reason;
+/** Settings before an operator changes anything: a balanced router with feedback on. */
+export const DEFAULT_ROUTING_SETTINGS: RoutingSettings = {
+  qualityPreference: 0.5,
+  preferNewerModels: false,
+  feedbackEnabled: true,
+  minimumSizeB: {},
+  overrides: {},
+  newModels: [],
+};
+
+/** Scores every candidate and explains the choice; `ranked` is the gateway's fallback order. */
+export function selectModels(analysis: PromptAnalysis, candidates: readonly Candidate[], settings: RoutingSettings): RoutingDecision {
+  const scored = scoreCandidates(analysis, candidates, settings);
+  const ranked = scored.filter((candidate) => candidate.rejectedReason === undefined);
+  const rejected = scored.filter((candidate) => candidate.rejectedReason !== undefined);
+  const top = ranked[0];
+  const topCandidate = top && candidates.find((candidate) => candidate.name === top.model && candidate.backend === top.backend);
+  const head = `${analysis.category}/${analysis.tier}: `;
+  const choice =
+    top && topCandidate
+      ? `${top.model} — ${explainChoice(top, topCandidate, analysis, settings)}`
+      : candidates.length === 0
+        ? "no model can serve this request (no models available)"
+        : "no model can serve this request";
+  return { analysis, candidates: scored, ranked, reasoning: head + choice + summarizeRejections(rejected, ranked.length === 0) };
+}
+
+function explainChoice(top: ScoredCandidate, candidate: Candidate, analysis: PromptAnalysis, settings: RoutingSettings): string {
+  const { profile, benchmark, prior, sizeB } = assessQuality(candidate, analysis, settings);
+  const source =
+    profile !== undefined
+      ? `profile ${profile.toFixed(2)}`
+      : benchmark !== undefined
+        ? `benchmark ${benchmark.toFixed(2)}`
+        : `size prior ${prior.toFixed(2)}${sizeB !== undefined ? `, ${formatSize(sizeB)}` : ", size unknown"}`;
+  const { quality = 0, speed = 0 } = top.components;
+  const category = analysis.category;
+  // Which side of the utility carried the choice.
+  const why =
+    quality >= 1.5 * speed
+      ? `best ${category} quality (${source})${speed > 0 ? " at acceptable speed" : ""}`
+      : speed >= 1.5 * quality
+        ? `fastest adequate model (${category}: ${source})`
+        : `best balance of ${category} quality (${source}) and speed`;
+  const extras: string[] = [];
+  if (top.components.pinned) extras.push("pinned");
+  if (top.components.minimumSize) extras.push("below the minimum size");
+  if ((top.components.adjustment ?? 0) !== 0) extras.push(`operator adjustment ${signed(top.components.adjustment ?? 0)}`);
+  if (top.components.loaded) extras.push("already loaded");
+  return `${why}${extras.length ? ` (${extras.join(", ")})` : ""}, score ${top.score.toFixed(2)}`;
+}
+
+/** "; 2 models rejected: no vision (a, b); backend unreachable (c)" */
+function summarizeRejections(rejected: readonly ScoredCandidate[], allRejected: boolean): string {
+  if (rejected.length === 0) return "";
+  const byReason = new Map<string, string[]>();
+  for (const { model, rejectedReason } of rejected) {
+    const reason = rejectedReason ?? "rejected";
+    const models = byReason.get(reason);
+    if (models) models.push(model);
+    else byReason.set(reason, [model]);
+  }
+  const reasons = [...byReason].map(([reason, models]) => {
+    const shown = models.slice(0, 3).join(", ") + (models.length > 3 ? `, +${models.length - 3} more` : "");
+    return `${reason} (${shown})`;
   });
-  const size = (model: ModelCandidate) => model.parameterCountB ?? 7;
-  const direction = tier === "simple" ? 1 : -1;
-  const ranked: RankedModel[] = usable
-    .map((model) => ({ model, score: scoreBySize(size(model), tier) }))
-    .sort((a, b) => b.score - a.score || direction * (size(a.model) - size(b.model)) || a.model.name.localeCompare(b.model.name))
-    .map(({ model, score }) => ({ name: model.name, backend: model.backend, score, reason: `${size(model)}B parameters for a ${tier} ${category} prompt` }));
-  const reason = ranked.length ? `${category}/${tier}: ${ranked[0].reason}` : "no model can serve this request";
-  return { category, complexity, tier, ranked, reason, excluded };
+  const count = rejected.length === 1 ? "1 model" : `${allRejected ? "all " : ""}${rejected.length} models`;
+  return `; ${count} rejected: ${reasons.join("; ")}`;
 }
 
-// Backends that cannot report capabilities (OpenAI-compatible) still list embedding models.
-const EMBEDDING_NAME = /(embed|bge-|\be5-|minilm|rerank)/i;
-
-function exclusionReason(model: ModelCandidate, input: RoutingInput): string | undefined {
-  if (!model.reachable) return "backend unreachable";
-  const caps = model.capabilities;
-  if (caps ? !caps.includes("completion") : EMBEDDING_NAME.test(model.name)) return "not a chat model";
-  if (input.imageCount > 0 && caps && !caps.includes("vision")) return "no vision";
-  if (input.hasTools && caps && !caps.includes("tools")) return "no tool calling";
-  return undefined;
+function formatSize(sizeB: number): string {
+  return sizeB < 1 ? `${Math.round(sizeB * 1000)}M` : `${Math.round(sizeB * 10) / 10}B`;
 }
 
-/** Simple prompts prefer ~3-8B models, hard ones the largest; a 0..1 score. */
-function scoreBySize(sizeB: number, tier: RoutingDecision["tier"]): number {
-  const capped = Math.min(sizeB, 70) / 70;
-  const score = tier === "hard" ? capped : tier === "medium" ? 1 - Math.abs(capped - 0.2) : 1 - Math.abs(capped - 0.08);
-  return Math.round(score * 1000) / 1000;
+function signed(value: number): string {
+  return `${value > 0 ? "+" : ""}${value.toFixed(2)}`;
 }

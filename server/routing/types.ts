@@ -1,37 +1,111 @@
+import type { ChatMessage, ResponseFormat } from "../backends/types";
 import type { TaskCategory } from "./categories";
 
-/** What routing knows about one model (a plain copy of the registry entry). */
-export type ModelCandidate = {
-  name: string;
-  backend: string;
-  parameterCountB?: number;
-  /** Undefined when the backend cannot tell. */
-  capabilities?: readonly string[];
-  reachable: boolean;
-};
-
-/** What routing reads from a request. */
-export type RoutingInput = {
-  /** The latest user text (what the user is asking now). */
-  lastUser: string;
-  /** System and earlier user text, for context. */
-  context: string;
-  imageCount: number;
-  hasTools: boolean;
-  jsonMode: boolean;
-};
+// The routing contract. Everything in server/routing is pure: these types go in, decisions come
+// out, so analysis and scoring are table-tested and benchmarked without I/O.
 
 export type ComplexityTier = "simple" | "medium" | "hard";
 
-export type RankedModel = { name: string; backend: string; score: number; reason: string };
+/** What analysis reads: the whole request, not only the last message. */
+export type AnalysisInput = {
+  messages: readonly ChatMessage[];
+  hasTools: boolean;
+  responseFormat?: ResponseFormat;
+};
 
-export type RoutingDecision = {
+export type RequiredCapabilities = {
+  vision: boolean;
+  tools: boolean;
+  json: boolean;
+  /** Estimated tokens the model must hold: the conversation plus room for an answer. */
+  contextTokens: number;
+};
+
+export type PromptAnalysis = {
   category: TaskCategory;
+  /** 0..1: how sure the classifier is (the winning category's share of the evidence). */
+  categoryConfidence: number;
+  /** 0..1 per category; sums to 1. */
+  categoryScores: Record<TaskCategory, number>;
   complexity: number;
   tier: ComplexityTier;
-  /** Best first; the gateway falls back down this list. Empty when no model can serve the request. */
-  ranked: RankedModel[];
-  reason: string;
-  /** Why models were left out, for explain and for the error when nothing is left. */
-  excluded: { name: string; reason: string }[];
+  capabilities: RequiredCapabilities;
+};
+
+export type Capability = "completion" | "vision" | "tools" | "embedding" | "thinking";
+
+/** What is known about a model from its name and what its backend reports. */
+export type ModelFacts = {
+  family?: string;
+  parameterCountB?: number;
+  /** Active parameters for mixtures (8x7b → ~13); what drives speed. */
+  activeParameterCountB?: number;
+  quantization?: string;
+  contextLength?: number;
+  /** Undefined when neither the backend nor the name tells. */
+  capabilities?: Capability[];
+  /** Names that mark a specialist (coder, math, r1, vision…): a bounded prior, not a verdict. */
+  specialties: TaskCategory[];
+  embeddingOnly: boolean;
+};
+
+/** Measured knowledge about one model, each part optional: routing works from facts alone. */
+export type ModelEvidence = {
+  /** Judge-graded profile, per category 0..1. */
+  profile?: Partial<Record<TaskCategory, number>>;
+  /** External benchmarks mapped to categories, 0..1. */
+  benchmarks?: Partial<Record<TaskCategory, number>>;
+  /** User feedback per model: mean in [-1, 1] and how many ratings it rests on. */
+  feedback?: { mean: number; count: number };
+  tokensPerSecond?: number;
+  timeToFirstTokenMs?: number;
+  /** Measured or estimated VRAM need in GB. */
+  vramGb?: number;
+};
+
+export type Candidate = {
+  name: string;
+  backend: string;
+  facts: ModelFacts;
+  evidence: ModelEvidence;
+  reachable: boolean;
+  /** Resident in GPU memory now (Ollama /api/ps); a cold model costs a load. */
+  loaded: boolean;
+};
+
+/** Operator-tunable routing settings (live: from the database, defaults from the environment). */
+export type RoutingSettings = {
+  /** 0 = fastest adequate model, 1 = best model regardless of speed. */
+  qualityPreference: number;
+  preferNewerModels: boolean;
+  feedbackEnabled: boolean;
+  /** Minimum parameter count (B) per category and tier; a soft penalty below it. */
+  minimumSizeB: Partial<Record<TaskCategory, Partial<Record<ComplexityTier, number>>>>;
+  /** Per-model operator overrides. */
+  overrides: Record<string, { disabled?: boolean; pinned?: boolean; scoreAdjustment?: number }>;
+  /** VRAM budget in GB; models that cannot fit are filtered out. Undefined = unknown. */
+  vramBudgetGb?: number;
+  /** Models first seen recently, for the newness bonus. */
+  newModels?: readonly string[];
+};
+
+/** Named, bounded parts of a score; the score is their weighted sum, clamped to [0, 1]. */
+export type ScoreComponents = Record<string, number>;
+
+export type ScoredCandidate = {
+  model: string;
+  backend: string;
+  score: number;
+  components: ScoreComponents;
+  /** Set when a hard filter removed the model; score is then 0. */
+  rejectedReason?: string;
+};
+
+export type RoutingDecision = {
+  analysis: PromptAnalysis;
+  /** Every candidate, best first; rejected ones last with their reason. */
+  candidates: ScoredCandidate[];
+  /** Accepted candidates only, best first: the fallback order. Empty when none can serve. */
+  ranked: ScoredCandidate[];
+  reasoning: string;
 };

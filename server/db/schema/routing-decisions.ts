@@ -15,6 +15,9 @@ export type DecisionCandidate = {
   excluded?: string;
 };
 
+/** One try in the fallback chain, in order. */
+export type DecisionAttempt = { model: string; backend: string; ok: boolean; error?: string; ms: number };
+
 /** Audit log: one row per served request (final model after fallbacks). */
 export const routingDecisions = pgTable(
   "routing_decisions",
@@ -27,6 +30,7 @@ export const routingDecisions = pgTable(
     /** SHA-256 prefix of the prompt; the prompt itself is never stored. */
     promptHash: text("prompt_hash"),
     category: text("category").$type<TaskCategory>(),
+    categoryConfidence: real("category_confidence"),
     complexity: real("complexity"),
     tier: text("tier").$type<"simple" | "medium" | "hard">(),
     selectedModel: text("selected_model").notNull(),
@@ -35,6 +39,7 @@ export const routingDecisions = pgTable(
     reason: text("reason"),
     candidates: jsonb("candidates").$type<DecisionCandidate[]>().notNull().default([]),
     fallbackCount: integer("fallback_count").notNull().default(0),
+    attempts: jsonb("attempts").$type<DecisionAttempt[]>().notNull().default([]),
     cacheHit: boolean("cache_hit").notNull().default(false),
     status: text("status", { enum: DECISION_STATUSES }).notNull().default("ok"),
     error: text("error"),
@@ -44,6 +49,8 @@ export const routingDecisions = pgTable(
     completionTokens: integer("completion_tokens"),
     /** True when token counts were estimated because the backend did not report usage. */
     tokensEstimated: boolean("tokens_estimated").notNull().default(false),
+    /** The conversation text; stored only when the operator sets ROUTER_LOG_PROMPTS=true. */
+    prompt: text("prompt"),
     clientKeyId: uuid("client_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
   },
   (t) => [

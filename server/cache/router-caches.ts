@@ -1,0 +1,95 @@
+import { createHash } from "node:crypto";
+import type { ChatMessage, ChatRequest, FinishReason, Usage } from "../backends/types";
+import type { Redis } from "ioredis";
+import type { Config } from "../config/settings";
+import type { Logger } from "../observability/logger";
+import type { RoutingDecision } from "../routing/types";
+import { MemoryStore, RedisStore, type CacheStore } from "./store";
+
+export type CachedAnswer = { content: string | null; reasoning?: string; finishReason: FinishReason; usage: Usage };
+export type CacheCounters = { hits: number; misses: number };
+
+/**
+ * The routing cache (same conversation + same routing inputs → same decision) and the response
+ * cache (same deterministic request to the same model → same answer). Keys cover the whole
+ * conversation, not the last message, so different conversations never share an entry.
+ */
+export class RouterCaches {
+  readonly routingStats: CacheCounters = { hits: 0, misses: 0 };
+  readonly responseStats: CacheCounters = { hits: 0, misses: 0 };
+
+  constructor(
+    readonly routing: CacheStore,
+    readonly responses: CacheStore,
+    private readonly ttlMs: number,
+    readonly enabled: boolean,
+  ) {}
+
+  /** `context` is whatever else decides routing (settings, the model list) so a change misses. */
+  routingKey(chat: Omit<ChatRequest, "model">, context: string): string {
+    return digest({ m: chat.messages.map(normalizeMessage), t: chat.tools?.map((tool) => tool.function.name) ?? [], f: chat.response_format?.type ?? "text", c: context });
+  }
+
+  async getRouting(key: string): Promise<RoutingDecision | undefined> {
+    if (!this.enabled) return undefined;
+    return this.count(this.routingStats, parse<RoutingDecision>(await this.routing.get(key)));
+  }
+
+  async setRouting(key: string, decision: RoutingDecision): Promise<void> {
+    if (this.enabled) await this.routing.set(key, JSON.stringify(decision), this.ttlMs);
+  }
+
+  /** Undefined when reusing an answer would be wrong: sampling without a seed, tools, several choices. */
+  responseKey(request: ChatRequest): string | undefined {
+    if (!this.enabled) return undefined;
+    const deterministic = request.temperature === 0 || request.seed !== undefined;
+    if (!deterministic || request.tools?.length || (request.n ?? 1) > 1) return undefined;
+    // Streaming or not, the answer is the same; keep_alive does not change it either.
+    return digest({ ...request, stream: undefined, includeUsage: undefined, keepAlive: undefined });
+  }
+
+  async getResponse(key: string): Promise<CachedAnswer | undefined> {
+    return this.count(this.responseStats, parse<CachedAnswer>(await this.responses.get(key)));
+  }
+
+  async setResponse(key: string, answer: CachedAnswer): Promise<void> {
+    await this.responses.set(key, JSON.stringify(answer), this.ttlMs);
+  }
+
+  async clear(): Promise<{ routing: number; responses: number }> {
+    const [routing, responses] = await Promise.all([this.routing.clear(), this.responses.clear()]);
+    return { routing, responses };
+  }
+
+  private count<T>(stats: CacheCounters, value: T | undefined): T | undefined {
+    if (value === undefined) stats.misses += 1;
+    else stats.hits += 1;
+    return value;
+  }
+}
+
+/** Text and roles matter; an image counts by its length so megabytes of base64 are not rehashed. */
+function normalizeMessage(message: ChatMessage): unknown {
+  const content = message.content;
+  const parts = typeof content === "string" || content === null ? content : content.map((part) => (part.type === "text" ? part.text : `[image:${part.image_url.url.length}]`));
+  return [message.role, parts, "tool_calls" in message ? message.tool_calls : undefined, "tool_call_id" in message ? message.tool_call_id : undefined];
+}
+
+function digest(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("base64url");
+}
+
+function parse<T>(text: string | undefined): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** In process memory, or in Redis (shared by every instance) when REDIS_URL is set. */
+export function createRouterCaches(config: Config, logger: Logger, redis?: Redis): RouterCaches {
+  const store = (name: string, maxEntries: number): CacheStore => (redis ? new RedisStore(redis, `smarterrouter:${name}:`, logger) : new MemoryStore(maxEntries));
+  return new RouterCaches(store("routing", config.ROUTER_CACHE_MAX_SIZE), store("response", config.ROUTER_CACHE_RESPONSE_MAX_SIZE), config.ROUTER_CACHE_TTL_SECONDS * 1000, config.ROUTER_CACHE_ENABLED);
+}

@@ -1,0 +1,72 @@
+import type { RegisteredModel } from "../backends/registry";
+import type { ChatRequest } from "../backends/types";
+import type { Knowledge } from "../knowledge/store";
+import { analyzePrompt } from "../routing/analyze";
+import { modelFacts } from "../routing/model-facts";
+import { selectModels } from "../routing/select";
+import type { Candidate, RoutingDecision } from "../routing/types";
+import type { Runtime } from "../runtime";
+
+export type RouteOutcome = { decision: RoutingDecision; cacheHit: boolean };
+
+/**
+ * Analyse the request and rank every known model for it. `writeCache: false` makes it free of
+ * side effects (explain must not change what later requests get).
+ */
+export async function routeChat(runtime: Runtime, chat: Omit<ChatRequest, "model">, options: { writeCache: boolean }): Promise<RouteOutcome> {
+  const knowledge = await runtime.knowledge.current();
+  const models = runtime.registry.models();
+  const context = JSON.stringify([knowledge.version, models.map((model) => [model.name, model.reachable])]);
+  const key = runtime.caches.routingKey(chat, context);
+  const cached = options.writeCache ? await runtime.caches.getRouting(key) : undefined;
+  if (cached) return { decision: cached, cacheHit: true };
+  const analysis = analyzePrompt({ messages: chat.messages, hasTools: Boolean(chat.tools?.length), responseFormat: chat.response_format });
+  const decision = selectModels(analysis, candidatesFor(models, knowledge), knowledge.settings);
+  if (options.writeCache && decision.ranked.length) await runtime.caches.setRouting(key, decision);
+  return { decision, cacheHit: false };
+}
+
+export function candidatesFor(models: readonly RegisteredModel[], knowledge: Knowledge): Candidate[] {
+  return models.map((model) => ({
+    name: model.name,
+    backend: model.backend,
+    facts: modelFacts(model.name, {
+      family: model.family,
+      parameterSize: model.parameterSize,
+      quantization: model.quantization,
+      contextLength: model.contextLength,
+      capabilities: model.capabilities,
+    }),
+    evidence: knowledge.evidence.get(model.name) ?? {},
+    reachable: model.reachable,
+    loaded: knowledge.loaded.has(`${model.backend}/${model.name}`),
+  }));
+}
+
+/** The explain response: what routing would do for this request, and why. */
+export function explainDecision(decision: RoutingDecision) {
+  const { analysis } = decision;
+  return {
+    selected_model: decision.ranked[0]?.model ?? null,
+    category: analysis.category,
+    category_confidence: round(analysis.categoryConfidence),
+    complexity: round(analysis.complexity),
+    complexity_tier: analysis.tier,
+    capabilities: {
+      vision: analysis.capabilities.vision,
+      tools: analysis.capabilities.tools,
+      json: analysis.capabilities.json,
+      context_tokens: analysis.capabilities.contextTokens,
+    },
+    candidates: decision.candidates.map((candidate) => ({
+      model: candidate.model,
+      backend: candidate.backend,
+      score: round(candidate.score),
+      components: Object.fromEntries(Object.entries(candidate.components).map(([name, value]) => [name, round(value)])),
+      rejected_reason: candidate.rejectedReason ?? null,
+    })),
+    reasoning: decision.reasoning,
+  };
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
