@@ -8,7 +8,8 @@ import { connectRedis } from "./cache/store";
 import { getDatabase, type DatabaseHandle } from "./db";
 import { DecisionLog } from "./gateway/decision-log";
 import { KnowledgeStore } from "./knowledge/store";
-import { createLogger, type Logger } from "./observability/logger";
+import type { Logger } from "./observability/logger";
+import { processLogger } from "./observability/process-logger";
 import { VERSION } from "./version";
 
 // Everything a request handler needs from the process, created once per process (and shared
@@ -39,7 +40,7 @@ export function getRuntime(): Promise<Runtime> {
 async function startRuntime(): Promise<Runtime> {
   const startedAt = new Date();
   const config = getConfig();
-  const logger = createLogger({ level: config.ROUTER_LOG_LEVEL, format: config.ROUTER_LOG_FORMAT });
+  const logger = processLogger();
   const target = databaseTarget(config);
   if (target.warning) logger.warn(target.warning);
   const database = await getDatabase(target.url);

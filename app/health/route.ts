@@ -1,9 +1,14 @@
 import { checkHealth, healthHttpStatus } from "@/server/health";
+import { withObservability } from "@/server/observability/http";
 import { getRuntime } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  const report = await checkHealth(await getRuntime());
-  return Response.json(report, { status: healthHttpStatus(report), headers: { "cache-control": "no-store" } });
-}
+export const GET = withObservability(
+  "/health",
+  async () => {
+    const report = await checkHealth(await getRuntime());
+    return Response.json(report, { status: healthHttpStatus(report), headers: { "cache-control": "no-store" } });
+  },
+  { quiet: true },
+);

@@ -1,7 +1,7 @@
-import { metrics } from "@/server/observability/metrics";
+import { getConfig } from "@/server/config/env";
+import { withObservability } from "@/server/observability/http";
+import { serveMetrics } from "@/server/observability/metrics-endpoint";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  return new Response(await metrics.registry.metrics(), { headers: { "content-type": metrics.registry.contentType } });
-}
+export const GET = withObservability("/metrics", (request) => serveMetrics(request, getConfig().ROUTER_METRICS_TOKEN), { quiet: true });

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { bearerToken, secretMatches } from "./bearer";
 
 export type AdminCheck = { ok: true } | { ok: false; status: 401; message: string };
 
@@ -8,10 +8,7 @@ export type AdminCheck = { ok: true } | { ok: false; status: 401; message: strin
  */
 export function checkAdminKey(request: Request, adminKey: string | undefined): AdminCheck {
   if (!adminKey) return { ok: false, status: 401, message: "The admin API is disabled: set ROUTER_ADMIN_API_KEY to enable it" };
-  const header = request.headers.get("authorization") ?? "";
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (!match) return { ok: false, status: 401, message: "Admin authentication required: send Authorization: Bearer <ROUTER_ADMIN_API_KEY>" };
-  const given = createHash("sha256").update(match[1]).digest();
-  const expected = createHash("sha256").update(adminKey).digest();
-  return timingSafeEqual(given, expected) ? { ok: true } : { ok: false, status: 401, message: "Invalid admin API key" };
+  const token = bearerToken(request);
+  if (token === undefined) return { ok: false, status: 401, message: "Admin authentication required: send Authorization: Bearer <ROUTER_ADMIN_API_KEY>" };
+  return secretMatches(token, adminKey) ? { ok: true } : { ok: false, status: 401, message: "Invalid admin API key" };
 }

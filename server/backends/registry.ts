@@ -1,5 +1,6 @@
 import type { BackendConfig } from "../config/backends";
 import type { Logger } from "../observability/logger";
+import { setBackendState } from "../observability/metrics";
 import { createAdapter } from "./adapters";
 import { discoverModels, type DiscoveredModel } from "./discovery";
 import { fetchModelDetails, parseParameterSize, sizeFromName, type Capability } from "./model-info";
@@ -98,6 +99,7 @@ export class ModelRegistry {
     if (!result.ok) {
       if (previous.reachable) this.logger.warn("backend unreachable", { backend: backend.name, error: result.error });
       this.states.set(backend.name, { ...previous, reachable: false, error: result.error, models: previous.models.map((model) => ({ ...model, reachable: false })) });
+      setBackendState(backend.name, false, 0);
       return;
     }
     const known = new Map(previous.models.map((model) => [model.name, model]));
@@ -107,6 +109,7 @@ export class ModelRegistry {
     if (added.length || removed.length) this.logger.info("models changed", { backend: backend.name, added, removed });
     if (!previous.reachable && previous.refreshedAt) this.logger.info("backend reachable again", { backend: backend.name });
     this.states.set(backend.name, { models, reachable: true, refreshedAt: Date.now() });
+    setBackendState(backend.name, true, models.length);
   }
 
   private async describe(backend: BackendConfig, model: DiscoveredModel, known?: RegisteredModel): Promise<RegisteredModel> {

@@ -155,6 +155,8 @@ export const SETTINGS = {
   REDIS_URL: setting(D, text, undefined, "redis://host:6379 to share rate limits and caches between instances", true),
   OTEL_EXPORTER_OTLP_ENDPOINT: setting(D, httpUrl, undefined, "OTLP/HTTP collector, e.g. http://127.0.0.1:4318; unset turns tracing off"),
   OTEL_SERVICE_NAME: setting(D, text, "smarterrouter", "service.name on exported spans"),
+  ROUTER_TRACE_CONTENT: setting(D, bool, "false", "Put prompt and completion text on exported spans (gen_ai.input.messages / gen_ai.output.messages)"),
+  ROUTER_METRICS_TOKEN: setting(D, text, undefined, "Bearer token /metrics requires; unset leaves /metrics open", true),
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingName = keyof typeof SETTINGS;

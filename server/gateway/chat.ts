@@ -1,9 +1,12 @@
 import { createHash } from "node:crypto";
 import { replay } from "../backends/streams";
-import { BackendFailure, type BackendError, type ChatEvent, type ChatRequest, type Result, type Usage } from "../backends/types";
+import { BackendFailure, type BackendError, type ChatEvent, type ChatRequest, type FinishReason, type Result, type Usage } from "../backends/types";
 import type { CachedAnswer } from "../cache/router-caches";
+import { recordCacheLookup, recordModelSelection, recordRoutingDecision } from "../observability/metrics";
+import { endRouteSpan, startRouteSpan, traceIdOf } from "../observability/tracing";
 import type { Runtime } from "../runtime";
 import type { RoutingDecision } from "../routing/types";
+import { attemptProbes } from "./attempt-telemetry";
 import { runPlan, type AttemptRecord, type AttemptTarget } from "./attempts";
 import { backendErrorResponse, gatewayHeaders, unexpectedErrorResponse } from "./responses";
 import { readJsonBody, requestIdFor } from "./request-input";
@@ -35,6 +38,7 @@ type Routed = {
 export async function handleChatCompletions(request: Request, runtime: Runtime): Promise<Response> {
   const started = performance.now();
   const requestId = requestIdFor(request);
+  const traceId = traceIdOf();
   const { config, registry } = runtime;
   try {
     const body = await readJsonBody(request, config.ROUTER_MAX_BODY_BYTES);
@@ -44,7 +48,7 @@ export async function handleChatCompletions(request: Request, runtime: Runtime):
     const chat: Omit<ChatRequest, "model"> = { ...parsed.request, messages, keepAlive: config.ROUTER_MODEL_KEEP_ALIVE };
     await registry.ensureFresh(config.ROUTER_POLLING_INTERVAL * 1000);
     const routed = await planRequest(requestedModel, chat, runtime);
-    const context = { requestId, started, routed, chat };
+    const context = { requestId, traceId, started, routed, chat };
     return chat.stream ? await streamChat(context, request.signal, runtime) : await completeChat(context, request.signal, runtime);
   } catch (error) {
     return unexpectedErrorResponse(error, { requestId, logger: runtime.logger, what: "chat request" });
@@ -55,12 +59,15 @@ async function planRequest(requested: string | undefined, chat: Omit<ChatRequest
   const { config, registry } = runtime;
   if (requested && requested !== "auto" && requested !== config.ROUTER_EXTERNAL_MODEL_NAME) {
     // An explicit model is the client's choice: exact match only, and no silent substitution.
+    const span = startRouteSpan();
     let model = registry.find(requested);
     if (!model) {
       await registry.ensureFresh(5_000);
       model = registry.find(requested);
     }
+    endRouteSpan(span, { selectedModel: model?.name, candidates: model ? 1 : 0, reason: "explicit", cacheHit: false });
     if (!model) throw new WireError(404, `The model '${requested}' does not exist`, "model", "model_not_found");
+    recordRoutingDecision({ selectedModel: model.name, category: NO_CATEGORY, tier: NO_CATEGORY, reason: "explicit" });
     return { plan: [{ model: model.name, backend: model.backend }], cacheHit: false, explicit: true };
   }
   const { decision, cacheHit } = await routeChat(runtime, chat, { writeCache: true });
@@ -77,11 +84,20 @@ function noModelError(decision: RoutingDecision): WireError {
   return new WireError(unavailable ? 503 : 400, `No available model can serve this request (${reasons.join("; ")})`);
 }
 
-type ChatContext = { requestId: string; started: number; routed: Routed; chat: Omit<ChatRequest, "model">; responseCacheHit?: boolean };
+type ChatContext = { requestId: string; traceId?: string; started: number; routed: Routed; chat: Omit<ChatRequest, "model">; responseCacheHit?: boolean };
+
+// Explicit requests are not analysed: their metrics carry this instead of a category and tier.
+const NO_CATEGORY = "none";
+
+/** A chat request was served by `model` (after any fallbacks). */
+function countSelection(context: ChatContext, model: string): void {
+  recordModelSelection(model, context.routed.decision?.analysis.category ?? NO_CATEGORY);
+}
 
 async function completeChat(context: ChatContext, clientSignal: AbortSignal, runtime: Runtime): Promise<Response> {
   const { config } = runtime;
-  const outcome = await runPlan(context.routed.plan, { clientSignal, timeoutMs: config.ROUTER_GENERATION_TIMEOUT * 1000 }, async (target, signal) => {
+  const probe = attemptProbes(runtime, "chat", context.chat);
+  const outcome = await runPlan(context.routed.plan, { clientSignal, timeoutMs: config.ROUTER_GENERATION_TIMEOUT * 1000, probe }, async (target, signal) => {
     const started = await openEvents(context, target, signal, runtime);
     if (!started.ok) return started;
     const accumulator = createMessageAccumulator();
@@ -113,6 +129,14 @@ async function completeChat(context: ChatContext, clientSignal: AbortSignal, run
     usage,
   });
   const backendMs = outcome.attempts.reduce((sum, attempt) => sum + attempt.ms, 0);
+  countSelection(context, outcome.target.model);
+  outcome.probe?.finish({
+    inputTokens: usage.prompt_tokens,
+    outputTokens: usage.completion_tokens,
+    finishReason: done.finishReason,
+    output: message,
+    cached: context.responseCacheHit,
+  });
   void rememberAnswer(context, outcome.target, runtime, { content: message.content, reasoning: message.reasoning, finishReason: done.finishReason, usage });
   logDecision(context, runtime, { id, target: outcome.target, attempts: outcome.attempts, usage, ttftMs: undefined, status: "ok" });
   return Response.json(completion, {
@@ -122,7 +146,8 @@ async function completeChat(context: ChatContext, clientSignal: AbortSignal, run
 
 async function streamChat(context: ChatContext, clientSignal: AbortSignal, runtime: Runtime): Promise<Response> {
   const { config } = runtime;
-  const outcome = await runPlan(context.routed.plan, { clientSignal, timeoutMs: config.ROUTER_FIRST_TOKEN_TIMEOUT * 1000 }, async (target, signal) => {
+  const probe = attemptProbes(runtime, "chat", context.chat);
+  const outcome = await runPlan(context.routed.plan, { clientSignal, timeoutMs: config.ROUTER_FIRST_TOKEN_TIMEOUT * 1000, probe }, async (target, signal) => {
     const started = await openEvents(context, target, signal, runtime);
     if (!started.ok) return started;
     const events = started.value[Symbol.asyncIterator]();
@@ -141,6 +166,8 @@ async function streamChat(context: ChatContext, clientSignal: AbortSignal, runti
   );
   const ttftMs = performance.now() - context.started;
   const backendMs = attempts.reduce((sum, attempt) => sum + attempt.ms, 0);
+  if (!context.responseCacheHit) outcome.probe?.firstToken(ttftMs / 1000);
+  countSelection(context, target.model);
   const id = completionId();
   const created = Math.floor(Date.now() / 1000);
   const encoder = new TextEncoder();
@@ -150,11 +177,18 @@ async function streamChat(context: ChatContext, clientSignal: AbortSignal, runti
   let pending: ChatEvent | undefined = outcome.value.first;
   let finished = false;
 
-  const finish = (status: "ok" | "error", usage?: Usage, error?: string) => {
+  const finish = (result: { usage: Usage; finishReason: FinishReason } | { failure: BackendError; message: string }) => {
     if (finished) return;
     finished = true;
     clearTimeout(generationTimer);
-    logDecision(context, runtime, { id, target, attempts, usage, ttftMs, status, error });
+    if ("failure" in result) {
+      outcome.probe?.finish({ error: result.failure });
+      logDecision(context, runtime, { id, target, attempts, ttftMs, status: "error", error: result.message });
+      return;
+    }
+    const { usage, finishReason } = result;
+    outcome.probe?.finish({ inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, finishReason, output: accumulator.result(), cached: context.responseCacheHit });
+    logDecision(context, runtime, { id, target, attempts, usage, ttftMs, status: "ok" });
   };
 
   const body = new ReadableStream<Uint8Array>({
@@ -182,14 +216,14 @@ async function streamChat(context: ChatContext, clientSignal: AbortSignal, runti
         void rememberAnswer(context, target, runtime, { content: answer.content, reasoning: answer.reasoning, finishReason: event.finishReason, usage });
         if (context.chat.includeUsage) stream.enqueue(encoder.encode(sseData(buildUsageChunk({ id, created, model: target.model, usage }))));
         stream.enqueue(encoder.encode(SSE_DONE));
-        finish("ok", usage);
+        finish({ usage, finishReason: event.finishReason });
         stream.close();
       } catch (error) {
         // After the first byte there is no fallback: one error event, and no [DONE].
         const failure = error instanceof BackendFailure ? error.error : { kind: "protocol" as const, message: (error as Error).message };
         const { status, message } = describeFailure(failure, target.model, config.ROUTER_GENERATION_TIMEOUT);
         stream.enqueue(encoder.encode(sseError(status, message)));
-        finish("error", undefined, message);
+        finish({ failure, message });
         stream.close();
         controller.abort();
       }
@@ -197,7 +231,7 @@ async function streamChat(context: ChatContext, clientSignal: AbortSignal, runti
     cancel() {
       // The client went away: stop the backend generating for nobody.
       controller.abort(new DOMException("client disconnected", "AbortError"));
-      finish("error", undefined, "client disconnected");
+      finish({ failure: { kind: "aborted", message: "client disconnected" }, message: "client disconnected" });
     },
   });
 
@@ -217,6 +251,7 @@ async function openEvents(context: ChatContext, target: AttemptTarget, signal: A
   const request: ChatRequest = { ...context.chat, model: target.model };
   const key = context.routed.decision || context.routed.explicit ? runtime.caches.responseKey(request) : undefined;
   const cached = key ? await runtime.caches.getResponse(key) : undefined;
+  if (key) recordCacheLookup("response", cached !== undefined);
   if (cached) {
     context.responseCacheHit = true;
     const events: ChatEvent[] = [
@@ -276,6 +311,7 @@ function logDecision(
   const chosen = decision?.ranked.find((candidate) => candidate.model === result.target.model);
   runtime.decisions.record({
     requestId: context.requestId,
+    traceId: context.traceId,
     responseId: result.id,
     promptHash: promptHash(context.chat),
     category: analysis?.category,

@@ -1,4 +1,5 @@
 import type { Runtime } from "../runtime";
+import { attemptProbes } from "./attempt-telemetry";
 import { runPlan } from "./attempts";
 import { backendErrorResponse, gatewayHeaders, unexpectedErrorResponse } from "./responses";
 import { readJsonBody, requestIdFor } from "./request-input";
@@ -23,7 +24,8 @@ export async function handleEmbeddings(request: Request, runtime: Runtime): Prom
       throw new WireError(503, "No embedding model is available; name one in `model` or set ROUTER_DEFAULT_EMBEDDING_MODEL");
     }
     const target = { model: model.name, backend: model.backend };
-    const outcome = await runPlan([target], { clientSignal: request.signal, timeoutMs: config.ROUTER_GENERATION_TIMEOUT * 1000 }, (t, signal) =>
+    const probe = attemptProbes(runtime, "embeddings");
+    const outcome = await runPlan([target], { clientSignal: request.signal, timeoutMs: config.ROUTER_GENERATION_TIMEOUT * 1000, probe }, (t, signal) =>
       registry.adapter(t.backend).embed({ model: t.model, input: parsed.input, dimensions: parsed.dimensions, keepAlive: config.ROUTER_MODEL_KEEP_ALIVE }, { signal }),
     );
     if (!outcome.ok) {
@@ -31,6 +33,7 @@ export async function handleEmbeddings(request: Request, runtime: Runtime): Prom
       return backendErrorResponse(status, `Embeddings from ${model.name} failed: ${outcome.error.message}`, { requestId, retryAfterSeconds: outcome.error.retryAfterSeconds });
     }
     clearTimeout(outcome.timer);
+    outcome.probe?.finish({ inputTokens: outcome.value.promptTokens });
     const backendMs = outcome.attempts.reduce((sum, attempt) => sum + attempt.ms, 0);
     const body = buildEmbeddingsResponse({ model: model.name, embeddings: outcome.value.embeddings, encoding: parsed.encoding_format, promptTokens: outcome.value.promptTokens });
     return Response.json(body, { headers: gatewayHeaders({ requestId, model: model.name, overheadMs: performance.now() - started - backendMs }) });

@@ -1,4 +1,5 @@
 import { recordFeedback } from "../feedback/record-feedback";
+import { recordFeedbackScore } from "../observability/metrics";
 import type { Runtime } from "../runtime";
 import { gatewayHeaders, unexpectedErrorResponse } from "./responses";
 import { readJsonBody, requestIdFor } from "./request-input";
@@ -25,6 +26,8 @@ export async function handleFeedback(request: Request, runtime: Runtime): Promis
       if (outcome.reason === "unknown_response") throw new WireError(404, `No response with id '${input.response_id}' was routed here; send \`model\` to rate a model directly`, "response_id");
       throw new WireError(400, "Send `response_id` (from the chat response) or `model`", "response_id");
     }
+    // Only discovered models become label values: a client may name any model in feedback.
+    recordFeedbackScore(runtime.registry.find(outcome.model) ? outcome.model : "other", input.score);
     return Response.json({ status: "success", id: outcome.id, model: outcome.model, linked: outcome.linked }, { headers: gatewayHeaders({ requestId }) });
   } catch (error) {
     return unexpectedErrorResponse(error, { requestId, logger: runtime.logger, what: "feedback" });

@@ -5,23 +5,45 @@ import { analyzePrompt } from "../routing/analyze";
 import { modelFacts } from "../routing/model-facts";
 import { selectModels } from "../routing/select";
 import type { Candidate, RoutingDecision } from "../routing/types";
+import { recordCacheLookup, recordDecisionDuration, recordRoutingDecision } from "../observability/metrics";
+import { endRouteSpan, startRouteSpan } from "../observability/tracing";
 import type { Runtime } from "../runtime";
 
 export type RouteOutcome = { decision: RoutingDecision; cacheHit: boolean };
 
 /**
  * Analyse the request and rank every known model for it. `writeCache: false` makes it free of
- * side effects (explain must not change what later requests get).
+ * side effects (explain must not change what later requests get, nor count as traffic in metrics).
  */
 export async function routeChat(runtime: Runtime, chat: Omit<ChatRequest, "model">, options: { writeCache: boolean }): Promise<RouteOutcome> {
+  const span = startRouteSpan();
+  try {
+    const outcome = await decideRoute(runtime, chat, options);
+    const { decision, cacheHit } = outcome;
+    const selected = decision.ranked[0]?.model;
+    const reason = cacheHit ? "cache_hit" : "routed";
+    const { category, complexity, tier } = decision.analysis;
+    endRouteSpan(span, { category, complexity, tier, selectedModel: selected, candidates: decision.candidates.length, reason, cacheHit });
+    if (options.writeCache && selected) recordRoutingDecision({ selectedModel: selected, category, tier, reason });
+    return outcome;
+  } catch (error) {
+    endRouteSpan(span, { candidates: 0, reason: "routed", cacheHit: false, error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+async function decideRoute(runtime: Runtime, chat: Omit<ChatRequest, "model">, options: { writeCache: boolean }): Promise<RouteOutcome> {
   const knowledge = await runtime.knowledge.current();
   const models = runtime.registry.models();
   const context = JSON.stringify([knowledge.version, models.map((model) => [model.name, model.reachable])]);
   const key = runtime.caches.routingKey(chat, context);
   const cached = options.writeCache ? await runtime.caches.getRouting(key) : undefined;
+  if (options.writeCache && runtime.caches.enabled) recordCacheLookup("routing", cached !== undefined);
   if (cached) return { decision: cached, cacheHit: true };
+  const started = performance.now();
   const analysis = analyzePrompt({ messages: chat.messages, hasTools: Boolean(chat.tools?.length), responseFormat: chat.response_format });
   const decision = selectModels(analysis, candidatesFor(models, knowledge), knowledge.settings);
+  if (options.writeCache) recordDecisionDuration((performance.now() - started) / 1000);
   if (options.writeCache && decision.ranked.length) await runtime.caches.setRouting(key, decision);
   return { decision, cacheHit: false };
 }

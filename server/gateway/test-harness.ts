@@ -10,7 +10,9 @@ import { configuredBackends } from "../config/backends";
 import { parseConfig, type Env } from "../config/env";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
 import { KnowledgeStore } from "../knowledge/store";
-import { createLogger } from "../observability/logger";
+import { UNMATCHED_ENDPOINT, withObservability, type RouteHandler } from "../observability/http";
+import { createLogger, type Logger } from "../observability/logger";
+import { serveMetrics } from "../observability/metrics-endpoint";
 import type { Runtime } from "../runtime";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator/server";
 import { handleChatCompletions } from "./chat";
@@ -19,6 +21,7 @@ import { handleEmbeddings } from "./embeddings";
 import { handleExplain } from "./explain";
 import { handleFeedback } from "./feedback";
 import { listModels } from "./models";
+import { handleUnknownPath } from "./unknown-path";
 
 export type Harness = {
   url: string;
@@ -31,12 +34,14 @@ export type Harness = {
 };
 
 /** `env(simUrl)` gives the router's environment; by default one Ollama backend on the fleet. */
-export async function startHarness(options: { env?: (simUrl: string) => Env; sim?: SimulatorOptions; database?: DatabaseHandle } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { env?: (simUrl: string) => Env; sim?: SimulatorOptions; database?: DatabaseHandle; logger?: Logger } = {},
+): Promise<Harness> {
   const sim = await startSimulator({ port: 0, timeScale: 0, ...options.sim });
   const database = options.database ?? (await openDatabase("memory://"));
   if (!options.database) await migrateDatabase(database);
   const config = parseConfig(options.env?.(sim.url) ?? { ROUTER_OLLAMA_URL: sim.url });
-  const logger = createLogger({ level: "CRITICAL", format: "text", write: () => {} });
+  const logger = options.logger ?? createLogger({ level: "CRITICAL", format: "text", write: () => {} });
   const backends = configuredBackends(config);
   const registry = new ModelRegistry(backends, logger);
   await registry.refresh();
@@ -53,6 +58,18 @@ export async function startHarness(options: { env?: (simUrl: string) => Env; sim
     startedAt: new Date(),
   };
 
+  // The route files' wrapper, so metrics, spans and log lines are the ones the app produces.
+  const route = (endpoint: string, handler: RouteHandler, quiet = false) => withObservability(endpoint, handler, { logger, quiet });
+  const routes: Record<string, RouteHandler> = {
+    "/v1/chat/completions": route("/v1/chat/completions", (request) => handleChatCompletions(request, runtime)),
+    "/v1/embeddings": route("/v1/embeddings", (request) => handleEmbeddings(request, runtime)),
+    "/v1/feedback": route("/v1/feedback", (request) => handleFeedback(request, runtime)),
+    "/v1/models": route("/v1/models", () => listModels(runtime)),
+    "/admin/explain": route("/admin/explain", (request) => handleExplain(request, runtime)),
+    "/metrics": route("/metrics", (request) => serveMetrics(request, config.ROUTER_METRICS_TOKEN), true),
+  };
+  const unmatched = route(UNMATCHED_ENDPOINT, handleUnknownPath);
+
   const server: Server = createServer(async (req, res) => {
     const controller = new AbortController();
     res.on("close", () => {
@@ -67,19 +84,7 @@ export async function startHarness(options: { env?: (simUrl: string) => Env; sim
       // @ts-expect-error Node's fetch needs duplex for streamed request bodies
       duplex: "half",
     });
-    const path = new URL(request.url).pathname;
-    const response =
-      path === "/v1/chat/completions"
-        ? await handleChatCompletions(request, runtime)
-        : path === "/v1/embeddings"
-          ? await handleEmbeddings(request, runtime)
-          : path === "/v1/feedback"
-            ? await handleFeedback(request, runtime)
-            : path === "/v1/models"
-              ? await listModels(runtime)
-              : path === "/admin/explain"
-                ? await handleExplain(request, runtime)
-                : new Response("not found", { status: 404 });
+    const response = await (routes[new URL(request.url).pathname] ?? unmatched)(request);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (!response.body) return res.end();
     const reader = response.body.getReader();

@@ -29,3 +29,25 @@ describe("logger", () => {
     expect(JSON.parse(lines[0]).url).toBe("http://h");
   });
 });
+
+describe("scrubbing secrets out of whole lines", () => {
+  it.each([
+    ["a bearer token in a message", "upstream said: Authorization: Bearer abc.DEF-123_x~y", "abc.DEF-123_x~y", "Bearer [redacted]"],
+    ["an sk- key in a value", "key rejected: sk-proj-AbC123xyz", "sk-proj-AbC123xyz", "sk-[redacted]"],
+    ["a URL password", "connect to postgres://router:hunter2@db:5432/app failed", "hunter2", "postgres://router:[redacted]@db:5432/app"],
+  ])("removes %s", (_name, text, secret, shown) => {
+    for (const format of ["text", "json"] as const) {
+      const { lines, log } = capture("INFO", format);
+      log.info(text, { error: new Error(text), detail: text });
+      expect(lines[0]).not.toContain(secret);
+      expect(lines[0]).toContain(shown);
+      if (format === "json") expect(() => JSON.parse(lines[0])).not.toThrow();
+    }
+  });
+
+  it("leaves ordinary text alone", () => {
+    const { lines, log } = capture("INFO", "text");
+    log.info("task-sketch done", { url: "http://host:11434/api/chat", model: "qwen2.5-coder:14b" });
+    expect(lines[0]).toMatch(/task-sketch done url=http:\/\/host:11434\/api\/chat model=qwen2\.5-coder:14b$/);
+  });
+});

@@ -12,12 +12,23 @@ export type Logger = {
 const RANK: Record<LogLevelName, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
 // Field names whose values must never reach a log line.
 const SECRET_FIELD = /(api[_-]?key|token|secret|password|authorization|cookie)/i;
+// Secrets that slip in through values (an error message quoting a header, a URL with credentials):
+// the finished line is scrubbed too, whatever field they came in.
+const BEARER = /\b(Bearer)\s+[\w.~+/=-]+/gi;
+const SK_KEY = /\bsk-[\w-]{4,}/g;
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@"]+):[^\s/@"]+@/gi;
+
+/** Removes bearer tokens, sk-… keys and URL passwords from a finished log line. */
+export function scrubSecrets(line: string): string {
+  return line.replace(BEARER, "$1 [redacted]").replace(SK_KEY, "sk-[redacted]").replace(URL_PASSWORD, "$1:[redacted]@");
+}
 
 type LoggerOptions = { level: LogLevelName; format: "text" | "json"; write?: (line: string) => void };
 
 export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
   const threshold = RANK[options.level];
-  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const sink = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const write = (line: string) => sink(scrubSecrets(line));
   const emit = (level: LogLevelName, message: string, fields?: LogFields) => {
     if (RANK[level] < threshold) return;
     const all = redact({ ...bound, ...fields });

@@ -1,16 +1,208 @@
-import { collectDefaultMetrics, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type RegistryContentType } from "prom-client";
 
 // Every metric lives in this file, on one registry kept on globalThis: Next loads the
-// instrumentation bundle and route bundles as separate module copies.
+// instrumentation bundle and route bundles as separate module copies. The names and labels are
+// the contract in METRICS.md (dashboards and alert rules depend on them). Labels stay bounded:
+// route templates, discovered model names, configured backends, small enums.
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+const OVERHEAD_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const DECISION_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05];
+const PER_TOKEN_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1];
+const FEEDBACK_BUCKETS = [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1];
+const JUDGE_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+const LOAD_BUCKETS = [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
+// OpenTelemetry GenAI semantic-convention bucket advice.
+const GEN_AI_TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+const GEN_AI_DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+const GEN_AI_TTFT_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+const GEN_AI_LABELS = ["gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "gen_ai_response_model"] as const;
 
 function createMetrics() {
-  const registry = new Registry();
+  // prom-client only accepts exemplar-enabled metrics on an OpenMetrics registry; it is switched to
+  // the Prometheus text format once they are registered (see renderMetrics).
+  const registry = new Registry<RegistryContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  const registers = [registry];
   // Process metrics keep their conventional names (process_*, nodejs_*) so stock dashboards work.
   collectDefaultMetrics({ register: registry });
-  return { registry };
+  const counter = <T extends string>(name: string, help: string, labelNames: readonly T[]) => new Counter<T>({ name, help, labelNames, registers });
+  const gauge = <T extends string>(name: string, help: string, labelNames: readonly T[]) => new Gauge<T>({ name, help, labelNames, registers });
+  const histogram = <T extends string>(name: string, help: string, labelNames: readonly T[], buckets: number[], enableExemplars = false) =>
+    new Histogram<T>({ name, help, labelNames, buckets, registers, enableExemplars });
+
+  const all = {
+    registry,
+    requests: counter("smarterrouter_requests_total", "HTTP requests handled, by route template", ["endpoint", "method", "status"]),
+    requestDuration: histogram("smarterrouter_request_duration_seconds", "HTTP request duration; streams are measured to the last byte", ["endpoint", "method"], LATENCY_BUCKETS, true),
+    errors: counter("smarterrouter_errors_total", "HTTP responses with status >= 400", ["endpoint", "error_type"]),
+    modelSelections: counter("smarterrouter_model_selections_total", "Chat requests served, by the model that answered", ["selected_model", "category"]),
+    cacheHits: counter("smarterrouter_cache_hits_total", "Cache lookups that found an entry", ["cache_type"]),
+    cacheMisses: counter("smarterrouter_cache_misses_total", "Cache lookups that found nothing", ["cache_type"]),
+    routingDecisions: counter("smarterrouter_routing_decisions_total", "Routing decisions, by the model routing chose", ["selected_model", "category", "complexity_tier", "reason"]),
+    decisionDuration: histogram("smarterrouter_routing_decision_duration_seconds", "Prompt analysis and model scoring time", [], DECISION_BUCKETS),
+    fallbacks: counter("smarterrouter_fallbacks_total", "Fallbacks from a failed model to the next one", ["from_model", "to_model", "reason"]),
+    upstreamErrors: counter("smarterrouter_upstream_errors_total", "Failed backend attempts", ["backend", "model", "kind"]),
+    timeToFirstToken: histogram("smarterrouter_time_to_first_token_seconds", "Streamed chat: request start to the first token", ["model"], LATENCY_BUCKETS, true),
+    timePerOutputToken: histogram("smarterrouter_time_per_output_token_seconds", "Streamed chat: (end - first token) / output tokens", ["model"], PER_TOKEN_BUCKETS),
+    tokens: counter("smarterrouter_tokens_total", "Tokens of served chat requests, as the backend reported them", ["model", "direction"]),
+    overhead: histogram("smarterrouter_overhead_seconds", "Time spent in the router, backend time excluded (X-SmarterRouter-Overhead-Ms)", ["endpoint"], OVERHEAD_BUCKETS, true),
+    feedbackScore: histogram("smarterrouter_feedback_score", "User feedback scores, normalised to [-1, 1]", ["model"], FEEDBACK_BUCKETS),
+    modelsAvailable: gauge("smarterrouter_models_available", "Models a backend served at its last discovery (0 while unreachable)", ["backend"]),
+    backendUp: gauge("smarterrouter_backend_up", "1 when the backend answered its last discovery, else 0", ["backend"]),
+
+    // Defined ahead of the features that update them (profiling, rate limits, VRAM) so dashboards can reference them.
+    judgeScore: histogram("smarterrouter_judge_score", "LLM-judge scores of profiling answers (0..1)", ["model", "category", "judge_model"], JUDGE_BUCKETS),
+    judgeCalls: counter("smarterrouter_judge_calls_total", "LLM-judge calls", ["judge_model", "outcome"]),
+    profilingJobs: counter("smarterrouter_profiling_jobs_total", "Profiling jobs finished", ["outcome"]),
+    rateLimitHits: counter("smarterrouter_rate_limit_hits_total", "Requests refused by a rate limit", ["scope", "endpoint"]),
+    vramTotal: gauge("smarterrouter_vram_total_bytes", "Memory of one GPU", ["gpu"]),
+    vramUsed: gauge("smarterrouter_vram_used_bytes", "Memory in use on one GPU", ["gpu"]),
+    vramModel: gauge("smarterrouter_vram_model_bytes", "GPU memory held by a loaded model", ["model"]),
+    modelLoads: counter("smarterrouter_model_loads_total", "Model loads", ["model", "reason"]),
+    modelUnloads: counter("smarterrouter_model_unloads_total", "Model unloads", ["model", "reason"]),
+    modelLoadDuration: histogram("smarterrouter_model_load_duration_seconds", "Time to load a model", ["model"], LOAD_BUCKETS),
+
+    // OpenTelemetry GenAI names, rendered the way the OTel→Prometheus translation would.
+    genAiTokenUsage: histogram("gen_ai_client_token_usage", "Tokens per served chat request (gen_ai.client.token.usage)", [...GEN_AI_LABELS, "gen_ai_token_type"], GEN_AI_TOKEN_BUCKETS),
+    genAiOperationDuration: histogram("gen_ai_client_operation_duration_seconds", "Backend attempt duration (gen_ai.client.operation.duration)", [...GEN_AI_LABELS, "error_type"], GEN_AI_DURATION_BUCKETS, true),
+    genAiTimeToFirstToken: histogram(
+      "gen_ai_server_time_to_first_token_seconds",
+      "Streamed chat: time to the first token, measured at the router (gen_ai.server.time_to_first_token)",
+      ["gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model"],
+      GEN_AI_TTFT_BUCKETS,
+      true,
+    ),
+  };
+  registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
+  return all;
 }
 
 type Metrics = ReturnType<typeof createMetrics>;
 const holder = globalThis as unknown as { __smarterrouterMetrics?: Metrics };
 
 export const metrics: Metrics = (holder.__smarterrouterMetrics ??= createMetrics());
+
+/** Exemplar labels for a latency observation: the trace it happened in, when one is recording. */
+function exemplar(traceId: string | undefined): Record<string, string> | undefined {
+  return traceId ? { trace_id: traceId } : undefined;
+}
+
+export type CacheType = "routing" | "response";
+export type GenAiOperation = "chat" | "embeddings";
+/** The gen_ai.provider.name of a backend kind. */
+export type GenAiProvider = "ollama" | "llama_cpp" | "openai";
+
+export function recordHttpRequest(input: { endpoint: string; method: string; status: number; seconds: number; traceId?: string }): void {
+  const status = String(input.status);
+  metrics.requests.inc({ endpoint: input.endpoint, method: input.method, status });
+  metrics.requestDuration.observe({ labels: { endpoint: input.endpoint, method: input.method }, value: input.seconds, exemplarLabels: exemplar(input.traceId) });
+  if (input.status >= 400) metrics.errors.inc({ endpoint: input.endpoint, error_type: status });
+}
+
+export function recordOverhead(endpoint: string, seconds: number, traceId?: string): void {
+  metrics.overhead.observe({ labels: { endpoint }, value: seconds, exemplarLabels: exemplar(traceId) });
+}
+
+export function recordRoutingDecision(input: { selectedModel: string; category: string; tier: string; reason: "routed" | "explicit" | "cache_hit" }): void {
+  metrics.routingDecisions.inc({ selected_model: input.selectedModel, category: input.category, complexity_tier: input.tier, reason: input.reason });
+}
+
+export function recordDecisionDuration(seconds: number): void {
+  metrics.decisionDuration.observe(seconds);
+}
+
+export function recordModelSelection(model: string, category: string): void {
+  metrics.modelSelections.inc({ selected_model: model, category });
+}
+
+export function recordCacheLookup(cacheType: CacheType, hit: boolean): void {
+  (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache_type: cacheType });
+}
+
+export function recordFallback(fromModel: string, toModel: string, reason: string): void {
+  metrics.fallbacks.inc({ from_model: fromModel, to_model: toModel, reason });
+}
+
+export function recordUpstreamError(backend: string, model: string, kind: string): void {
+  metrics.upstreamErrors.inc({ backend, model, kind });
+}
+
+type GenAiCall = { operation: GenAiOperation; provider: GenAiProvider; model: string };
+
+/** One backend attempt, finished (a stream at its end); errorType only when it failed. */
+export function recordAttempt(call: GenAiCall & { seconds: number; errorType?: string; traceId?: string }): void {
+  const labels = { gen_ai_operation_name: call.operation, gen_ai_provider_name: call.provider, gen_ai_request_model: call.model };
+  metrics.genAiOperationDuration.observe({
+    labels: call.errorType ? { ...labels, error_type: call.errorType } : { ...labels, gen_ai_response_model: call.model },
+    value: call.seconds,
+    exemplarLabels: exemplar(call.traceId),
+  });
+}
+
+export function recordFirstToken(call: GenAiCall & { seconds: number; traceId?: string }): void {
+  const exemplarLabels = exemplar(call.traceId);
+  metrics.timeToFirstToken.observe({ labels: { model: call.model }, value: call.seconds, exemplarLabels });
+  metrics.genAiTimeToFirstToken.observe({
+    labels: { gen_ai_operation_name: call.operation, gen_ai_provider_name: call.provider, gen_ai_request_model: call.model },
+    value: call.seconds,
+    exemplarLabels,
+  });
+}
+
+export function recordTimePerOutputToken(model: string, seconds: number): void {
+  metrics.timePerOutputToken.observe({ model }, seconds);
+}
+
+/** Usage of one served chat request, as the backend reported it (or the router estimated it). */
+export function recordUsage(call: GenAiCall & { inputTokens: number; outputTokens: number }): void {
+  metrics.tokens.inc({ model: call.model, direction: "input" }, call.inputTokens);
+  metrics.tokens.inc({ model: call.model, direction: "output" }, call.outputTokens);
+  const labels = { gen_ai_operation_name: call.operation, gen_ai_provider_name: call.provider, gen_ai_request_model: call.model, gen_ai_response_model: call.model };
+  metrics.genAiTokenUsage.observe({ ...labels, gen_ai_token_type: "input" }, call.inputTokens);
+  metrics.genAiTokenUsage.observe({ ...labels, gen_ai_token_type: "output" }, call.outputTokens);
+}
+
+export function recordFeedbackScore(model: string, score: number): void {
+  metrics.feedbackScore.observe({ model }, score);
+}
+
+/** After each discovery of a backend. */
+export function setBackendState(backend: string, up: boolean, modelsAvailable: number): void {
+  metrics.backendUp.set({ backend }, up ? 1 : 0);
+  metrics.modelsAvailable.set({ backend }, up ? modelsAvailable : 0);
+}
+
+export type MetricsFormat = "prometheus" | "openmetrics";
+
+/** OpenMetrics (with exemplars) when the scraper asks for it, the Prometheus text format otherwise. */
+export function metricsFormatFor(accept: string | null): MetricsFormat {
+  return accept && /application\/openmetrics-text/i.test(accept) ? "openmetrics" : "prometheus";
+}
+
+let rendering: Promise<unknown> = Promise.resolve();
+
+/**
+ * Renders the registry. prom-client renders OpenMetrics by switching the registry's content type
+ * and renaming counters (dropping `_total`) in place, so renders are serialised and both are put
+ * back afterwards: a concurrent Prometheus-format scrape must never see the renamed counters.
+ */
+export function renderMetrics(format: MetricsFormat): Promise<{ body: string; contentType: string }> {
+  const run = rendering.then(() => renderNow(format));
+  rendering = run.catch(() => undefined);
+  return run;
+}
+
+async function renderNow(format: MetricsFormat): Promise<{ body: string; contentType: string }> {
+  const { registry } = metrics;
+  if (format === "prometheus") return { body: await registry.metrics(), contentType: Registry.PROMETHEUS_CONTENT_TYPE };
+  const counters = registry.getMetricsAsArray().map((metric) => [metric, metric.name] as const);
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  try {
+    return { body: await registry.metrics(), contentType: Registry.OPENMETRICS_CONTENT_TYPE };
+  } finally {
+    registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
+    for (const [metric, name] of counters) metric.name = name;
+  }
+}

@@ -1,12 +1,9 @@
 import { handleExplain } from "@/server/gateway/explain";
+import { withObservability } from "@/server/observability/http";
 import { getRuntime } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
-  return handleExplain(request, await getRuntime());
-}
+const explain = withObservability("/admin/explain", async (request) => handleExplain(request, await getRuntime()));
 
-export async function POST(request: Request) {
-  return handleExplain(request, await getRuntime());
-}
+export { explain as GET, explain as POST };

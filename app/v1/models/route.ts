@@ -1,8 +1,7 @@
 import { listModels } from "@/server/gateway/models";
+import { withObservability } from "@/server/observability/http";
 import { getRuntime } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  return listModels(await getRuntime());
-}
+export const GET = withObservability("/v1/models", async () => listModels(await getRuntime()));

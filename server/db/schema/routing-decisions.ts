@@ -25,6 +25,8 @@ export const routingDecisions = pgTable(
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     requestId: text("request_id"),
+    /** The OpenTelemetry trace of the request, when tracing is on: links the row to its spans. */
+    traceId: text("trace_id"),
     /** The `chatcmpl-…` id returned to the client; feedback links through it. */
     responseId: text("response_id"),
     /** SHA-256 prefix of the prompt; the prompt itself is never stored. */

@@ -1,8 +1,7 @@
 import { handleChatCompletions } from "@/server/gateway/chat";
+import { withObservability } from "@/server/observability/http";
 import { getRuntime } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request) {
-  return handleChatCompletions(request, await getRuntime());
-}
+export const POST = withObservability("/v1/chat/completions", async (request) => handleChatCompletions(request, await getRuntime()));

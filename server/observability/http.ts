@@ -1,0 +1,97 @@
+import { context } from "@opentelemetry/api";
+import type { Logger } from "./logger";
+import { recordHttpRequest, recordOverhead } from "./metrics";
+import { processLogger } from "./process-logger";
+import { startRequestTrace } from "./tracing";
+
+export type RouteHandler = (request: Request) => Promise<Response>;
+
+export type ObservabilityOptions = {
+  /** Defaults to the process logger. */
+  logger?: Logger;
+  /** No log line per request (scrapes and health probes would drown the log). */
+  quiet?: boolean;
+};
+
+/** The endpoint label of every path no route matches. */
+export const UNMATCHED_ENDPOINT = "unmatched";
+
+// Only the standard methods become label values; anything else is "OTHER".
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/**
+ * Wraps a route handler with the request span, the request metrics and one log line. `endpoint`
+ * is the route TEMPLATE (never the raw path, so unknown paths cannot create new series). For a
+ * streamed body everything is recorded when the stream ends or the client cancels it.
+ */
+export function withObservability(endpoint: string, handler: RouteHandler, options: ObservabilityOptions = {}): RouteHandler {
+  return async (request) => {
+    const started = performance.now();
+    const method = METHODS.has(request.method) ? request.method : "OTHER";
+    const requestTrace = startRequestTrace(method, endpoint);
+    const finish = (response: Response | undefined, status: number) => {
+      const seconds = (performance.now() - started) / 1000;
+      recordHttpRequest({ endpoint, method, status, seconds, traceId: requestTrace.sampledTraceId });
+      const overheadMs = response?.headers.get("x-smarterrouter-overhead-ms");
+      if (overheadMs) recordOverhead(endpoint, Number(overheadMs) / 1000, requestTrace.sampledTraceId);
+      requestTrace.end(status);
+      if (options.quiet) return;
+      (options.logger ?? processLogger()).info("request", {
+        request_id: response?.headers.get("x-request-id") ?? undefined,
+        trace_id: requestTrace.traceId,
+        endpoint,
+        method,
+        ...(endpoint === UNMATCHED_ENDPOINT ? { path: new URL(request.url).pathname.slice(0, 200) } : {}),
+        model: response?.headers.get("x-smarterrouter-model") ?? undefined,
+        category: response?.headers.get("x-smarterrouter-category") ?? undefined,
+        status,
+        latency_ms: Math.round(seconds * 1000),
+      });
+    };
+
+    let response: Response;
+    try {
+      response = await context.with(requestTrace.context, () => handler(request));
+    } catch (error) {
+      finish(undefined, 500);
+      throw error;
+    }
+    if (!response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+      finish(response, response.status);
+      return response;
+    }
+    // 499 (client closed request) when the client leaves before the stream ends.
+    const body = observeStreamEnd(response.body, (cancelled) => finish(response, cancelled ? 499 : response.status));
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}
+
+function observeStreamEnd(source: ReadableStream<Uint8Array>, onEnd: (cancelled: boolean) => void): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let ended = false;
+  const end = (cancelled: boolean) => {
+    if (ended) return;
+    ended = true;
+    onEnd(cancelled);
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          end(false);
+          controller.close();
+          return;
+        }
+        controller.enqueue(value);
+      } catch (error) {
+        end(false);
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      end(true);
+      return reader.cancel(reason);
+    },
+  });
+}
