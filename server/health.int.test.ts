@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ModelRegistry } from "./backends/registry";
 import type { BackendConfig } from "./config/backends";
 import { parseConfig } from "./config/env";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "./db";
-import { createRouterCaches } from "./cache/router-caches";
-import { DecisionLog } from "./gateway/decision-log";
-import { KnowledgeStore } from "./knowledge/store";
 import { modelProfiles, profilingJobs } from "./db/schema";
 import { checkHealth, healthHttpStatus } from "./health";
 import { createLogger } from "./observability/logger";
-import type { Runtime } from "./runtime";
+import { assembleRuntime, type Runtime } from "./runtime";
 import { startSimulator, type Simulator } from "./simulator/server";
 import { closedPort } from "./test-ports";
 
@@ -33,19 +29,8 @@ afterAll(async () => {
 const silent = createLogger({ level: "CRITICAL", format: "text", write: () => {} });
 
 function runtimeWith(backends: BackendConfig[], db: DatabaseHandle = database): Runtime {
-  const config = parseConfig({});
-  const registry = new ModelRegistry(backends, silent);
-  return {
-    config,
-    logger: silent,
-    backends,
-    database: db,
-    registry,
-    knowledge: new KnowledgeStore(db, registry, config, silent),
-    caches: createRouterCaches(config, silent),
-    decisions: new DecisionLog(db, silent),
-    startedAt: new Date(Date.now() - 5000),
-  };
+  const runtime = assembleRuntime({ config: parseConfig({}), logger: silent, database: db, startedAt: new Date(Date.now() - 5000) });
+  return { ...runtime, backends };
 }
 
 const fleet = (): BackendConfig => ({ name: "sim", kind: "ollama", url: simulator.url, modelPrefix: "" });

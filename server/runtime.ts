@@ -4,6 +4,7 @@ import { getConfig } from "./config/env";
 import type { Config } from "./config/settings";
 import { ModelRegistry } from "./backends/registry";
 import { createRouterCaches, type RouterCaches } from "./cache/router-caches";
+import type { Redis } from "ioredis";
 import { connectRedis } from "./cache/store";
 import { getDatabase, type DatabaseHandle } from "./db";
 import { DecisionLog } from "./gateway/decision-log";
@@ -25,6 +26,8 @@ export type Runtime = {
   caches: RouterCaches;
   decisions: DecisionLog;
   startedAt: Date;
+  /** Set when REDIS_URL is configured; shared by the caches. */
+  redis?: Redis;
 };
 
 const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
@@ -53,8 +56,16 @@ async function startRuntime(): Promise<Runtime> {
   if (!config.ROUTER_ADMIN_API_KEY) {
     logger.warn("SECURITY: ROUTER_ADMIN_API_KEY is not set; the admin API and console stay locked until it is.");
   }
+  const runtime = assembleRuntime({ config, logger, database, startedAt });
+  runtime.registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
+  return runtime;
+}
+
+/** The parts built from config, logger and database: shared by the server and the test harnesses. */
+export function assembleRuntime(parts: { config: Config; logger: Logger; database: DatabaseHandle; startedAt?: Date }): Runtime {
+  const { config, logger, database } = parts;
+  const backends = configuredBackends(config);
   const registry = new ModelRegistry(backends, logger);
-  registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
   redis?.on("error", (error: Error) => logger.debug("redis error", { error }));
   return {
@@ -66,6 +77,7 @@ async function startRuntime(): Promise<Runtime> {
     knowledge: new KnowledgeStore(database, registry, config, logger),
     caches: createRouterCaches(config, logger, redis),
     decisions: new DecisionLog(database, logger),
-    startedAt,
+    startedAt: parts.startedAt ?? new Date(),
+    redis,
   };
 }

@@ -3,20 +3,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { ModelRegistry } from "../backends/registry";
-import { createRouterCaches } from "../cache/router-caches";
-import { connectRedis } from "../cache/store";
-import { configuredBackends } from "../config/backends";
 import { parseConfig, type Env } from "../config/env";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
-import { KnowledgeStore } from "../knowledge/store";
 import { UNMATCHED_ENDPOINT, withObservability, type RouteHandler } from "../observability/http";
 import { createLogger, type Logger } from "../observability/logger";
 import { serveMetrics } from "../observability/metrics-endpoint";
-import type { Runtime } from "../runtime";
+import { assembleRuntime, type Runtime } from "../runtime";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator/server";
 import { handleChatCompletions } from "./chat";
-import { DecisionLog } from "./decision-log";
 import { handleEmbeddings } from "./embeddings";
 import { handleExplain } from "./explain";
 import { handleFeedback } from "./feedback";
@@ -42,21 +36,9 @@ export async function startHarness(
   if (!options.database) await migrateDatabase(database);
   const config = parseConfig(options.env?.(sim.url) ?? { ROUTER_OLLAMA_URL: sim.url });
   const logger = options.logger ?? createLogger({ level: "CRITICAL", format: "text", write: () => {} });
-  const backends = configuredBackends(config);
-  const registry = new ModelRegistry(backends, logger);
+  const runtime = assembleRuntime({ config, logger, database });
+  const { registry, redis } = runtime;
   await registry.refresh();
-  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
-  const runtime: Runtime = {
-    config,
-    logger,
-    backends,
-    database,
-    registry,
-    knowledge: new KnowledgeStore(database, registry, config, logger),
-    caches: createRouterCaches(config, logger, redis),
-    decisions: new DecisionLog(database, logger),
-    startedAt: new Date(),
-  };
 
   // The route files' wrapper, so metrics, spans and log lines are the ones the app produces.
   const route = (endpoint: string, handler: RouteHandler, quiet = false) => withObservability(endpoint, handler, { logger, quiet });
