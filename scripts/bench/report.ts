@@ -1,0 +1,69 @@
+// Renders the benchmark results as markdown (stdout + report.md) and JSON (report.json).
+import { round, type Summary } from "./stats";
+
+export interface WorkloadFigures {
+  target: string;
+  stream: boolean;
+  concurrency: number;
+  requests: number;
+  errors: number;
+  firstError?: string;
+  requestsPerSecond: number;
+  /** Non-streaming: full response. Streaming: last byte. */
+  latencyMs: Summary;
+  /** Streaming only: first SSE chunk. */
+  firstByteMs?: Summary;
+  overheadHeaderMs?: Summary;
+}
+
+export interface BenchReport {
+  generatedAt: string;
+  machine: { node: string; cpus: number; cpuModel: string; platform: string; totalMemMiB: number };
+  settings: Record<string, number | string>;
+  coldStartMs: { simulator: number; router: number; portkey?: number };
+  routerRssMiB: { start?: number; peak?: number; end?: number };
+  decision: { count: number; meanMs: number };
+  workloads: WorkloadFigures[];
+  comparisons: Comparison[];
+  portkey: { status: string };
+}
+
+export interface Comparison {
+  label: string;
+  stream: boolean;
+  addedP50Ms: number;
+  addedP99Ms: number;
+  addedFirstByteP50Ms?: number;
+  addedFirstByteP99Ms?: number;
+  throughputRatio?: number;
+}
+
+const f = (value: number | undefined, digits = 2): string => (value === undefined || !Number.isFinite(value) ? "–" : String(round(value, digits)));
+
+export function renderMarkdown(report: BenchReport): string {
+  const lines: string[] = [];
+  const m = report.machine;
+  lines.push("# SmarterRouter benchmark", "");
+  lines.push(`${report.generatedAt} · Node ${m.node} · ${m.cpus} CPUs (${m.cpuModel}) · ${m.platform} · ${m.totalMemMiB} MiB RAM`, "");
+  lines.push(`Settings: ${Object.entries(report.settings).map(([k, v]) => `${k}=${v}`).join(", ")}`, "");
+  lines.push("## Latency and throughput", "");
+  lines.push("| target | stream | c | requests | errors | req/s | p50 ms | p99 ms | TTFB p50 | TTFB p99 | overhead hdr p50 | p99 |");
+  lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const w of report.workloads) {
+    lines.push(
+      `| ${w.target} | ${w.stream ? "yes" : "no"} | ${w.concurrency} | ${w.requests} | ${w.errors}${w.firstError ? ` (${w.firstError})` : ""} | ${f(w.requestsPerSecond, 0)} | ${f(w.latencyMs.p50)} | ${f(w.latencyMs.p99)} | ${f(w.firstByteMs?.p50)} | ${f(w.firstByteMs?.p99)} | ${f(w.overheadHeaderMs?.p50)} | ${f(w.overheadHeaderMs?.p99)} |`,
+    );
+  }
+  lines.push("", "## Router vs direct (same run)", "");
+  lines.push("| comparison | stream | added p50 ms | added p99 ms | added TTFB p50 | added TTFB p99 | req/s ratio |");
+  lines.push("|---|---|---|---|---|---|---|");
+  for (const c of report.comparisons) {
+    lines.push(`| ${c.label} | ${c.stream ? "yes" : "no"} | ${f(c.addedP50Ms)} | ${f(c.addedP99Ms)} | ${f(c.addedFirstByteP50Ms)} | ${f(c.addedFirstByteP99Ms)} | ${f(c.throughputRatio, 3)} |`);
+  }
+  lines.push("", "## Router process", "");
+  lines.push(`- Cold start (spawn → first 200 on /health): ${f(report.coldStartMs.router, 0)} ms (simulator ${f(report.coldStartMs.simulator, 0)} ms${report.coldStartMs.portkey === undefined ? "" : `, Portkey ${f(report.coldStartMs.portkey, 0)} ms`})`);
+  lines.push(`- RSS: start ${f(report.routerRssMiB.start, 1)} MiB, peak ${f(report.routerRssMiB.peak, 1)} MiB, end ${f(report.routerRssMiB.end, 1)} MiB`);
+  lines.push(`- Routing decision (smarterrouter_routing_decision_duration_seconds): ${report.decision.count} decisions, mean ${f(report.decision.meanMs, 3)} ms`);
+  lines.push(`- Portkey: ${report.portkey.status}`, "");
+  return lines.join("\n");
+}

@@ -1,0 +1,220 @@
+// `npm run bench`: the simulated fleet (zero latency), the router's production build and, when it
+// starts, Portkey's gateway, each a child process, driven by an in-process load generator on loopback.
+// Every router figure is paired with the same workload sent straight to the fleet in the same run.
+// Flags: --profile (router-only c=32 non-streaming run under `node --cpu-prof`), env BENCH_DURATION_S.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { runLoad, type LoadResult, type Target } from "./load";
+import { freePort, ROOT, rssMiB, rssSampler, startServer, stopServer, type Server } from "./processes";
+import { renderMarkdown, type BenchReport, type Comparison, type WorkloadFigures } from "./report";
+import { summarize } from "./stats";
+
+const PROFILE = process.argv.includes("--profile");
+const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? "8") * 1000;
+const SERIAL_WARMUP = 50;
+const SERIAL_REQUESTS = 300;
+const CONCURRENCY = 32;
+const MODEL = "llama3.2:3b";
+const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+const TSX_BIN = path.join(ROOT, "node_modules", ".bin", "tsx");
+const PORTKEY_BIN = path.join(ROOT, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js");
+const OUT_DIR = path.join(ROOT, "reports", "bench");
+
+function ensureBuild(): void {
+  if (existsSync(path.join(ROOT, ".next", "BUILD_ID"))) return;
+  console.error("bench: no production build, running `next build` first");
+  const result = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, stdio: "inherit" });
+  if (result.status !== 0) throw new Error("next build failed");
+}
+
+async function startPortkey(simPort: number): Promise<{ server?: Server; target?: Target; status: string }> {
+  if (!existsSync(PORTKEY_BIN)) return { status: "skipped: @portkey-ai/gateway is not installed" };
+  const port = await freePort();
+  try {
+    const server = await startServer({
+      name: "portkey",
+      port,
+      command: process.execPath,
+      args: [PORTKEY_BIN, `--port=${port}`, "--headless"],
+      env: { NODE_ENV: "production" },
+      readyUrl: `http://127.0.0.1:${port}/`,
+      timeoutMs: 20_000,
+    });
+    const target: Target = {
+      name: "portkey → fleet",
+      port,
+      path: "/v1/chat/completions",
+      model: MODEL,
+      // Portkey routes by headers: OpenAI provider at a custom base URL (the simulator's OpenAI API).
+      headers: { "x-portkey-provider": "openai", "x-portkey-custom-host": `http://127.0.0.1:${simPort}/v1`, authorization: "Bearer sk-bench" },
+    };
+    const probe = await runLoad(target, { stream: false, concurrency: 1, stop: { requests: 1 } });
+    if (probe.errors > 0) {
+      await stopServer(server);
+      return { status: `skipped: probe request failed (${probe.firstError})` };
+    }
+    return { server, target, status: "ok (@portkey-ai/gateway 1.15.2, headers x-portkey-provider=openai + x-portkey-custom-host)" };
+  } catch (error) {
+    return { status: `skipped: ${(error as Error).message.split("\n")[0]}` };
+  }
+}
+
+async function decisionMetrics(routerPort: number): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${routerPort}/metrics`)).text();
+  const read = (suffix: string): number => {
+    const match = new RegExp(`^smarterrouter_routing_decision_duration_seconds_${suffix}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, "m").exec(text);
+    return match ? Number(match[1]) : 0;
+  };
+  return { sum: read("sum"), count: read("count") };
+}
+
+function figures(target: Target, stream: boolean, concurrency: number, result: LoadResult): WorkloadFigures {
+  const ok = result.samples.filter((s) => s.ok);
+  const overhead = ok.flatMap((s) => (s.overheadMs !== undefined && Number.isFinite(s.overheadMs) ? [s.overheadMs] : []));
+  return {
+    target: target.name,
+    stream,
+    concurrency,
+    requests: result.samples.length,
+    errors: result.errors,
+    firstError: result.firstError,
+    requestsPerSecond: ok.length / (result.elapsedMs / 1000),
+    latencyMs: summarize(ok.map((s) => s.totalMs)),
+    firstByteMs: stream ? summarize(ok.map((s) => s.firstByteMs)) : undefined,
+    overheadHeaderMs: overhead.length > 0 ? summarize(overhead) : undefined,
+  };
+}
+
+async function measure(target: Target, stream: boolean, concurrency: number): Promise<WorkloadFigures> {
+  if (concurrency === 1) {
+    await runLoad(target, { stream, concurrency: 1, stop: { requests: SERIAL_WARMUP } });
+    return figures(target, stream, 1, await runLoad(target, { stream, concurrency: 1, stop: { requests: SERIAL_REQUESTS } }));
+  }
+  await runLoad(target, { stream, concurrency, stop: { durationMs: 1_000 } });
+  return figures(target, stream, concurrency, await runLoad(target, { stream, concurrency, stop: { durationMs: DURATION_MS } }));
+}
+
+function compare(label: string, router: WorkloadFigures, direct: WorkloadFigures): Comparison {
+  return {
+    label: `${label} c=${router.concurrency}`,
+    stream: router.stream,
+    addedP50Ms: router.latencyMs.p50 - direct.latencyMs.p50,
+    addedP99Ms: router.latencyMs.p99 - direct.latencyMs.p99,
+    addedFirstByteP50Ms: router.firstByteMs && direct.firstByteMs ? router.firstByteMs.p50 - direct.firstByteMs.p50 : undefined,
+    addedFirstByteP99Ms: router.firstByteMs && direct.firstByteMs ? router.firstByteMs.p99 - direct.firstByteMs.p99 : undefined,
+    throughputRatio: router.concurrency > 1 ? router.requestsPerSecond / direct.requestsPerSecond : undefined,
+  };
+}
+
+async function main(): Promise<void> {
+  ensureBuild();
+  const servers: Server[] = [];
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "smarterrouter-bench-"));
+  const profileDir = path.join(OUT_DIR, "profile");
+  try {
+    const simPort = await freePort();
+    const sim = await startServer({
+      name: "simulator",
+      port: simPort,
+      command: TSX_BIN,
+      args: ["server/simulator/main.ts", "--port", String(simPort), "--time-scale", "0", "--seed", "1"],
+      readyUrl: `http://127.0.0.1:${simPort}/v1/models`,
+    });
+    servers.push(sim);
+
+    const routerPort = await freePort();
+    if (PROFILE) mkdirSync(profileDir, { recursive: true });
+    const router = await startServer({
+      name: "router",
+      port: routerPort,
+      command: process.execPath,
+      args: [...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(routerPort)],
+      env: {
+        NODE_ENV: "production",
+        ROUTER_OLLAMA_URL: `http://127.0.0.1:${simPort}`,
+        DATABASE_URL: `file://${dataDir}`,
+        ROUTER_LOG_LEVEL: "WARNING",
+        ROUTER_SIGNATURE_ENABLED: "false",
+        ROUTER_CACHE_ENABLED: "false",
+      },
+      readyUrl: `http://127.0.0.1:${routerPort}/health`,
+      timeoutMs: 120_000,
+    });
+    servers.push(router);
+    const rssStart = rssMiB(router.child.pid);
+    const sampler = rssSampler(router.child.pid);
+
+    const direct: Target = { name: "direct → fleet", port: simPort, path: "/v1/chat/completions", model: MODEL };
+    const routed: Target = { name: "router (auto)", port: routerPort, path: "/v1/chat/completions", model: "smarterrouter/main" };
+    const explicit: Target = { name: "router (explicit model)", port: routerPort, path: "/v1/chat/completions", model: MODEL };
+
+    const portkey = PROFILE ? { status: "skipped (--profile)" } : await startPortkey(simPort);
+    if ("server" in portkey && portkey.server) servers.push(portkey.server);
+
+    const before = await decisionMetrics(routerPort);
+    const workloads: WorkloadFigures[] = [];
+    const comparisons: Comparison[] = [];
+    const plan: Array<{ stream: boolean; concurrency: number }> = PROFILE
+      ? [{ stream: false, concurrency: CONCURRENCY }]
+      : [
+          { stream: false, concurrency: 1 },
+          { stream: false, concurrency: CONCURRENCY },
+          { stream: true, concurrency: 1 },
+          { stream: true, concurrency: CONCURRENCY },
+        ];
+    for (const { stream, concurrency } of plan) {
+      const baseline = await measure(direct, stream, concurrency);
+      workloads.push(baseline);
+      const auto = await measure(routed, stream, concurrency);
+      workloads.push(auto);
+      comparisons.push(compare("router (auto) − direct", auto, baseline));
+      if (PROFILE) continue;
+      const pinned = await measure(explicit, stream, concurrency);
+      workloads.push(pinned);
+      comparisons.push(compare("router (explicit) − direct", pinned, baseline));
+      if (!stream && "target" in portkey && portkey.target) {
+        const peer = await measure(portkey.target, stream, concurrency);
+        workloads.push(peer);
+        comparisons.push(compare("portkey − direct", peer, baseline));
+      }
+    }
+    const after = await decisionMetrics(routerPort);
+    const peak = sampler.stop();
+    const decisions = after.count - before.count;
+
+    const report: BenchReport = {
+      generatedAt: new Date().toISOString(),
+      machine: {
+        node: process.version,
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? "unknown",
+        platform: `${os.platform()} ${os.release()}`,
+        totalMemMiB: Math.round(os.totalmem() / 1024 / 1024),
+      },
+      settings: { serialWarmup: SERIAL_WARMUP, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
+      coldStartMs: { simulator: sim.coldStartMs, router: router.coldStartMs, portkey: "server" in portkey ? portkey.server?.coldStartMs : undefined },
+      routerRssMiB: { start: rssStart, peak, end: rssMiB(router.child.pid) },
+      decision: { count: decisions, meanMs: decisions > 0 ? ((after.sum - before.sum) / decisions) * 1000 : Number.NaN },
+      workloads,
+      comparisons,
+      portkey: { status: portkey.status },
+    };
+    const markdown = renderMarkdown(report);
+    mkdirSync(OUT_DIR, { recursive: true });
+    const suffix = PROFILE ? "-profile" : "";
+    writeFileSync(path.join(OUT_DIR, `report${suffix}.md`), markdown);
+    writeFileSync(path.join(OUT_DIR, `report${suffix}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    console.log(markdown);
+  } finally {
+    // Stop in reverse order; SIGTERM lets `--cpu-prof` write its profile on exit.
+    for (const server of servers.reverse()) await stopServer(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
