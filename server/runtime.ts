@@ -9,6 +9,8 @@ import { connectRedis } from "./cache/store";
 import { getDatabase, type DatabaseHandle } from "./db";
 import { DecisionLog } from "./gateway/decision-log";
 import { KnowledgeStore } from "./knowledge/store";
+import { parseTrustedProxies, type TrustedProxies } from "./limits/client-ip";
+import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from "./limits/rate-limiter";
 import type { Logger } from "./observability/logger";
 import { processLogger } from "./observability/process-logger";
 import { VERSION } from "./version";
@@ -26,8 +28,11 @@ export type Runtime = {
   caches: RouterCaches;
   decisions: DecisionLog;
   startedAt: Date;
-  /** Set when REDIS_URL is configured; shared by the caches. */
+  /** Set when REDIS_URL is configured; shared by the caches and the rate limiter. */
   redis?: Redis;
+  /** In Redis when configured, so the limit holds for the whole cluster; else in memory. */
+  rateLimiter: RateLimiter;
+  trustedProxies: TrustedProxies;
 };
 
 const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
@@ -62,7 +67,7 @@ async function startRuntime(): Promise<Runtime> {
 }
 
 /** The parts built from config, logger and database: shared by the server and the test harnesses. */
-export function assembleRuntime(parts: { config: Config; logger: Logger; database: DatabaseHandle; startedAt?: Date }): Runtime {
+export function assembleRuntime(parts: { config: Config; logger: Logger; database: DatabaseHandle; startedAt?: Date; rateLimitKeyPrefix?: string }): Runtime {
   const { config, logger, database } = parts;
   const backends = configuredBackends(config);
   const registry = new ModelRegistry(backends, logger);
@@ -79,5 +84,7 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
     decisions: new DecisionLog(database, logger),
     startedAt: parts.startedAt ?? new Date(),
     redis,
+    rateLimiter: redis ? createRedisRateLimiter(redis, { prefix: parts.rateLimitKeyPrefix, logger }) : createMemoryRateLimiter(),
+    trustedProxies: parseTrustedProxies(config.ROUTER_TRUSTED_PROXIES),
   };
 }

@@ -1,6 +1,8 @@
 // Parsers for environment strings. Each knows how to describe what it accepts, so a bad value
 // produces one line an operator can act on ("expected an integer from 1 to 65535").
 
+import { parseTrustedProxies } from "../limits/client-ip";
+
 export type Parser<T> = {
   parse: (raw: string) => T | undefined;
   /** What the parser accepts, for error messages. */
@@ -110,4 +112,17 @@ export const keepAlive: Parser<string | number> = {
     return /^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value) ? value : undefined;
   },
   allowed: 'seconds (-1 keeps models loaded, 0 unloads) or a duration such as "5m"',
+};
+
+/** Comma-separated IP addresses and CIDR ranges ("10.0.0.0/8, ::1"); kept as the raw string. */
+export const ipRangeList: Parser<string> = {
+  parse: (raw) => {
+    try {
+      parseTrustedProxies(raw);
+      return raw.trim();
+    } catch {
+      return undefined;
+    }
+  },
+  allowed: "comma-separated IP addresses or CIDR ranges",
 };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { bool, escapedText, httpUrl, int, keepAlive, listOf, logLevel, num, oneOf, text, type Parser } from "./parsers";
+import { bool, escapedText, httpUrl, int, ipRangeList, keepAlive, listOf, logLevel, num, oneOf, text, type Parser } from "./parsers";
 
 // Every environment variable the router reads, with its default (as it would be written in a .env
 // file) and a one-line description. ENV_DEFAULT is generated from this table
@@ -129,8 +129,9 @@ export const SETTINGS = {
   ROUTER_FETCH_IMAGE_URLS: setting(X, bool, "false", "Let the router download http(s) image_url parts for Ollama (off: only data: URLs, so clients cannot make the router fetch internal addresses)"),
   ROUTER_MAX_MESSAGES: setting(X, int(1, 100_000), "1000", "Most messages accepted in one chat request"),
   ROUTER_RATE_LIMIT_ENABLED: setting(X, bool, "false", "Limit requests per client"),
-  ROUTER_RATE_LIMIT_REQUESTS_PER_MINUTE: setting(X, int(1, 1_000_000), "60", "Requests per minute per client on /v1/*"),
+  ROUTER_RATE_LIMIT_REQUESTS_PER_MINUTE: setting(X, int(1, 1_000_000), "60", "Requests per minute per client on /v1/chat/completions and /v1/embeddings"),
   ROUTER_RATE_LIMIT_ADMIN_REQUESTS_PER_MINUTE: setting(X, int(1, 1_000_000), "10", "Requests per minute per client on /admin/*"),
+  ROUTER_TRUSTED_PROXIES: setting(X, ipRangeList, "", "Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed when finding the client IP"),
 
   ROUTER_CACHE_ENABLED: setting(C, bool, "true", "Routing, response and embedding caches"),
   ROUTER_CACHE_MAX_SIZE: setting(C, int(1, 1_000_000), "500", "Routing cache entries"),

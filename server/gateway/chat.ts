@@ -24,6 +24,7 @@ import {
 } from "./wire/chat-response";
 import { WireError } from "./wire/errors";
 import { createSignatureAppender, shouldSign, signContent, stripSignaturesFromHistory } from "./wire/signature";
+import { withRateLimit } from "./rate-limit";
 
 const MAX_CONTENT_CHARS = 4_000_000;
 
@@ -35,7 +36,11 @@ type Routed = {
 };
 
 /** POST /v1/chat/completions */
-export async function handleChatCompletions(request: Request, runtime: Runtime): Promise<Response> {
+export function handleChatCompletions(request: Request, runtime: Runtime): Promise<Response> {
+  return withRateLimit(request, runtime, { scope: "client", endpoint: "/v1/chat/completions" }, () => serveChatCompletions(request, runtime));
+}
+
+async function serveChatCompletions(request: Request, runtime: Runtime): Promise<Response> {
   const started = performance.now();
   const requestId = requestIdFor(request);
   const traceId = traceIdOf();

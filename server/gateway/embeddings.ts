@@ -5,12 +5,17 @@ import { backendErrorResponse, gatewayHeaders, unexpectedErrorResponse } from ".
 import { readJsonBody, requestIdFor } from "./request-input";
 import { buildEmbeddingsResponse, parseEmbeddingsRequest } from "./wire/embeddings";
 import { WireError } from "./wire/errors";
+import { withRateLimit } from "./rate-limit";
 
 const MAX_INPUTS = 2048;
 const MAX_INPUT_CHARS = 1_000_000;
 
 /** POST /v1/embeddings: forwarded to the named model, ROUTER_DEFAULT_EMBEDDING_MODEL, or the first embedding model. */
-export async function handleEmbeddings(request: Request, runtime: Runtime): Promise<Response> {
+export function handleEmbeddings(request: Request, runtime: Runtime): Promise<Response> {
+  return withRateLimit(request, runtime, { scope: "client", endpoint: "/v1/embeddings" }, () => serveEmbeddings(request, runtime));
+}
+
+async function serveEmbeddings(request: Request, runtime: Runtime): Promise<Response> {
   const started = performance.now();
   const requestId = requestIdFor(request);
   const { config, registry } = runtime;

@@ -7,6 +7,7 @@ import { explainDecision, routeChat } from "./route-request";
 import { parseChatRequest } from "./wire/chat-request";
 import { WireError } from "./wire/errors";
 import { stripSignaturesFromHistory } from "./wire/signature";
+import { withRateLimit } from "./rate-limit";
 
 const MAX_PROMPT_CHARS = 100_000;
 
@@ -14,7 +15,11 @@ const MAX_PROMPT_CHARS = 100_000;
  * GET /admin/explain?prompt=… and POST /admin/explain (a chat request): what routing would do and
  * why, with no side effects (no cache reads or writes, no decision row, nothing sent to a model).
  */
-export async function handleExplain(request: Request, runtime: Runtime): Promise<Response> {
+export function handleExplain(request: Request, runtime: Runtime): Promise<Response> {
+  return withRateLimit(request, runtime, { scope: "admin", endpoint: "/admin/explain" }, () => serveExplain(request, runtime));
+}
+
+async function serveExplain(request: Request, runtime: Runtime): Promise<Response> {
   const requestId = requestIdFor(request);
   const auth = checkAdminKey(request, runtime.config.ROUTER_ADMIN_API_KEY);
   if (!auth.ok) return errorResponse(auth.status, auth.message, { requestId, headers: { "www-authenticate": "Bearer" } });

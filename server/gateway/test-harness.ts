@@ -29,14 +29,14 @@ export type Harness = {
 
 /** `env(simUrl)` gives the router's environment; by default one Ollama backend on the fleet. */
 export async function startHarness(
-  options: { env?: (simUrl: string) => Env; sim?: SimulatorOptions; database?: DatabaseHandle; logger?: Logger } = {},
+  options: { env?: (simUrl: string) => Env; sim?: SimulatorOptions; database?: DatabaseHandle; logger?: Logger; rateLimitKeyPrefix?: string } = {},
 ): Promise<Harness> {
   const sim = await startSimulator({ port: 0, timeScale: 0, ...options.sim });
   const database = options.database ?? (await openDatabase("memory://"));
   if (!options.database) await migrateDatabase(database);
   const config = parseConfig(options.env?.(sim.url) ?? { ROUTER_OLLAMA_URL: sim.url });
   const logger = options.logger ?? createLogger({ level: "CRITICAL", format: "text", write: () => {} });
-  const runtime = assembleRuntime({ config, logger, database });
+  const runtime = assembleRuntime({ config, logger, database, rateLimitKeyPrefix: options.rateLimitKeyPrefix });
   const { registry, redis } = runtime;
   await registry.refresh();
 
@@ -58,6 +58,8 @@ export async function startHarness(
       if (!res.writableFinished) controller.abort();
     });
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    // As Next's server does: X-Forwarded-For gets the socket address only when the request has none.
+    req.headers["x-forwarded-for"] ??= req.socket.remoteAddress;
     const request = new Request(`http://127.0.0.1${req.url}`, {
       method: req.method,
       headers: req.headers as Record<string, string>,

@@ -117,6 +117,10 @@ export function recordModelSelection(model: string, category: string): void {
   metrics.modelSelections.inc({ selected_model: model, category });
 }
 
+export function recordRateLimitHit(scope: "client" | "admin", endpoint: string): void {
+  metrics.rateLimitHits.inc({ scope, endpoint });
+}
+
 export function recordCacheLookup(cacheType: CacheType, hit: boolean): void {
   (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache_type: cacheType });
 }

@@ -208,6 +208,23 @@ describe("content on spans, when the operator opts in", () => {
   });
 });
 
+describe("a rate-limited request", () => {
+  it("carries a rate_limit.rejected event on its request span", async () => {
+    const limited = await startHarness({ database, env: (url) => ({ ROUTER_OLLAMA_URL: url, ROUTER_RATE_LIMIT_ENABLED: "true", ROUTER_RATE_LIMIT_REQUESTS_PER_MINUTE: "1" }) });
+    try {
+      expect((await chat({ messages: [{ role: "user", content: "one" }] }, limited)).status).toBe(200);
+      expect((await chat({ messages: [{ role: "user", content: "two" }] }, limited)).status).toBe(429);
+      await tracing.flush();
+      const rejected = received.filter((span) => span.events?.some((event) => event.name === "rate_limit.rejected"));
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0]).toMatchObject({ kind: SPAN_KIND.SERVER, attributes: { "http.response.status_code": 429 } });
+      expect(attributesOf(rejected[0]!.events!.find((event) => event.name === "rate_limit.rejected")!.attributes)).toEqual({ "smarterrouter.rate_limit.scope": "client", "smarterrouter.rate_limit.limit": 1 });
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe("recordEvaluation", () => {
   it("adds a gen_ai.evaluation.result event with name, score, label and explanation", async () => {
     const span = trace.getTracer("judge-test").startSpan("chat gpt-4o");
