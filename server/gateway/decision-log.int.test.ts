@@ -1,0 +1,68 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
+import { routingDecisions } from "../db/schema";
+import { createTestPostgresDatabase, type TestPostgresDatabase } from "../db/test-databases";
+import { createLogger } from "../observability/logger";
+import { DecisionLog } from "./decision-log";
+
+const silent = createLogger({ level: "CRITICAL", format: "text", write: () => {} });
+let testDb: TestPostgresDatabase;
+let database: DatabaseHandle;
+
+beforeAll(async () => {
+  testDb = await createTestPostgresDatabase();
+  database = await openDatabase(testDb.url);
+  await migrateDatabase(database);
+});
+afterAll(async () => {
+  await database?.close();
+  await testDb?.drop();
+});
+
+const row = (i: number) => ({ selectedModel: `m${i}`, responseId: `r${i}` });
+const stored = async () => (await database.db.select({ id: routingDecisions.id }).from(routingDecisions)).length;
+const breakTable = () => database.db.execute(sql`alter table routing_decisions rename to routing_decisions_away`);
+const mendTable = () => database.db.execute(sql`alter table routing_decisions_away rename to routing_decisions`);
+
+describe("DecisionLog", () => {
+  it("batches rows and stores every one", async () => {
+    const log = new DecisionLog(database, silent);
+    const before = await stored();
+    for (let i = 0; i < 450; i++) log.record(row(i));
+    await log.flush();
+    expect((await stored()) - before).toBe(450);
+  });
+
+  it("keeps rows while the database refuses them and stores them when it is back", async () => {
+    const log = new DecisionLog(database, silent);
+    const before = await stored();
+    await breakTable();
+    try {
+      for (let i = 0; i < 20; i++) log.record(row(i));
+      await log.flush();
+      expect(log.queued).toBe(20);
+    } finally {
+      await mendTable();
+    }
+    await log.flush();
+    expect(log.queued).toBe(0);
+    expect((await stored()) - before).toBe(20);
+    expect(log.dropped).toBe(0);
+  });
+
+  it("drops and counts what does not fit in its bound", async () => {
+    const log = new DecisionLog(database, silent, 5);
+    const before = await stored();
+    await breakTable();
+    try {
+      for (let i = 0; i < 8; i++) log.record(row(i));
+      await log.flush();
+    } finally {
+      await mendTable();
+    }
+    await log.flush();
+    expect(log.dropped).toBe(3);
+    expect((await stored()) - before).toBe(5);
+  });
+});
