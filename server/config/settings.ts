@@ -168,7 +168,3 @@ type DefaultOf<S> = S extends { default: string } ? true : false;
 export type Config = {
   [K in SettingName]: DefaultOf<(typeof SETTINGS)[K]> extends true ? ValueOf<(typeof SETTINGS)[K]> : ValueOf<(typeof SETTINGS)[K]> | undefined;
 };
-
-export function describeSetting(name: SettingName): Setting<unknown> {
-  return SETTINGS[name];
-}
