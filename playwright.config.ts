@@ -2,8 +2,9 @@ import { defineConfig, devices } from "@playwright/test";
 
 // E2E runs the production build against the simulated fleet: a real router process, a real
 // fleet process, a real browser (Debian's chromium; never `npx playwright install`).
-const ROUTER_PORT = 3100;
-const SIM_PORT = 3101;
+// E2E_PORT lets several checkouts run their suites side by side (router on it, fleet on it + 1).
+const ROUTER_PORT = Number(process.env.E2E_PORT ?? 3100);
+const SIM_PORT = ROUTER_PORT + 1;
 const baseURL = `http://127.0.0.1:${ROUTER_PORT}`;
 
 export default defineConfig({

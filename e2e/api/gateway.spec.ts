@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import OpenAI from "openai";
 
 // The OpenAI-compatible API through the production build, with the official SDK.
-const SIM = "http://127.0.0.1:3101";
+import { SIM } from "../ports";
 const client = (baseURL: string) => new OpenAI({ apiKey: "sk-local", baseURL: `${baseURL}/v1`, maxRetries: 0 });
 
 test("the SDK gets a routed answer and a stream with usage", async ({ baseURL }) => {

@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
 
+import { SIM } from "../ports";
 test("/health reports the database, the simulated fleet and its models", async ({ request }) => {
-  const fleet = await (await request.get("http://127.0.0.1:3101/api/tags")).json();
+  const fleet = await (await request.get(`${SIM}/api/tags`)).json();
   const response = await request.get("/health");
   expect(response.status()).toBe(200);
   const health = await response.json();

@@ -6,7 +6,7 @@ import { startPrometheus, type PrometheusProcess } from "./prometheus-process";
 // after a spread of traffic, every panel query and every alert's query must return data. Panels
 // and rules whose metrics have not landed yet are marked `pending:` and skipped, by name.
 
-const SIM = "http://127.0.0.1:3101";
+import { SIM } from "../ports";
 
 type Outcome = { name: string; query: string; result: "data" | "empty" | "error" | "skipped"; note?: string };
 

@@ -1,0 +1,3 @@
+// Same arithmetic as playwright.config.ts: router on E2E_PORT, simulated fleet on the next port.
+export const ROUTER_PORT = Number(process.env.E2E_PORT ?? 3100);
+export const SIM = `http://127.0.0.1:${ROUTER_PORT + 1}`;
