@@ -26,7 +26,7 @@ const NEW_MODEL_DAYS = 7;
 /** What the VRAM manager tells routing: the budget models must fit, and sizes it has seen loaded. */
 export type VramRoutingView = {
   routingBudgetGb(): number | undefined;
-  measuredVramGb(): ReadonlyMap<string, number>;
+  knownVramGb(): ReadonlyMap<string, number>;
 };
 
 /**
@@ -90,8 +90,8 @@ export class KnowledgeStore {
       });
     }
     for (const [model, scores] of averageBySource(benchmarks)) entry(model).benchmarks = scores;
-    // A model seen loaded has a measured size, so "cannot fit" works before it is ever profiled.
-    for (const [model, gb] of this.vram?.measuredVramGb() ?? []) entry(model).vramGb ??= gb;
+    // Sizes seen loaded (or read from the model file), so "cannot fit" works before a model is profiled.
+    for (const [model, gb] of this.vram?.knownVramGb() ?? []) entry(model).vramGb ??= gb;
     if (live.settings.feedbackEnabled) {
       for (const row of feedback) entry(row.model).feedback = { mean: Number(row.mean), count: row.count };
     }

@@ -90,9 +90,18 @@ export class VramManager {
     return Math.max(0, bytes - pinned) / GIB;
   }
 
-  /** size_vram last seen per model, in GB (for routing's "cannot fit" filter). */
-  measuredVramGb(): ReadonlyMap<string, number> {
-    return new Map([...this.measured].map(([model, bytes]) => [model, bytes / GIB]));
+  /**
+   * For routing's "cannot fit" filter, in GB: size_vram last seen, else the file size plus room for
+   * the KV cache. Empty without a budget: then sizes decide nothing.
+   */
+  knownVramGb(): ReadonlyMap<string, number> {
+    if (this.budget().bytes === undefined) return new Map();
+    const sizes = new Map<string, number>();
+    for (const model of this.deps.registry.models()) {
+      const bytes = this.measured.get(model.name) ?? (model.sizeBytes ? model.sizeBytes * FILE_TO_VRAM : undefined);
+      if (bytes) sizes.set(model.name, bytes / GIB);
+    }
+    return sizes;
   }
 
   resident(): ResidentModel[] {
