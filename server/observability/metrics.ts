@@ -237,8 +237,8 @@ export function recordModelLoad(model: string, reason: "request" | "pinned" | "e
   if (seconds !== undefined) metrics.modelLoadDuration.observe({ model }, seconds);
 }
 
-/** reason: lru or largest (the strategy made room), expired (gone from /api/ps without us), shutdown. */
-export function recordModelUnload(model: string, reason: "lru" | "largest" | "expired" | "shutdown"): void {
+/** reason: lru or largest (the strategy made room), expired (gone from /api/ps without the router). */
+export function recordModelUnload(model: string, reason: "lru" | "largest" | "expired"): void {
   metrics.modelUnloads.inc({ model, reason });
 }
 

@@ -147,15 +147,6 @@ export class VramManager {
     if (outcome.action === "load_failed") this.deps.logger.warn("could not load the pinned model", { model: pinned, error: outcome.error });
   }
 
-  /** At shutdown: the pinned model was loaded by us for good; give its memory back. */
-  async unloadPinned(): Promise<void> {
-    const pinned = this.resident().find((entry) => entry.pinned);
-    const backend = pinned && this.deps.registry.backends.find((candidate) => candidate.name === pinned.backend);
-    if (!pinned || !backend) return;
-    const result = await unloadModel(backend, pinned.model, 5000);
-    if (result.ok) recordModelUnload(pinned.model, "shutdown");
-  }
-
   private async makeRoomAndLoad(backend: BackendConfig, model: string, budget: number, reason: "request" | "pinned", signal?: AbortSignal): Promise<EnsureOutcome> {
     const table = this.table(backend.name);
     if (Date.now() - (this.reconciledAt.get(backend.name) ?? 0) > RECONCILE_MAX_AGE_MS) await this.reconcile(backend);

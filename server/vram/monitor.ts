@@ -89,9 +89,15 @@ export class VramMonitor {
     await this.sampleNow();
     await this.manager.ensurePinned();
     if (this.enabled) {
-      this.timer = setInterval(() => void this.sampleNow().catch((error: unknown) => logger.warn("VRAM sample failed", { error })), config.ROUTER_VRAM_MONITOR_INTERVAL * 1000);
+      this.timer = setInterval(() => void this.tick().catch((error: unknown) => logger.warn("VRAM sample failed", { error })), config.ROUTER_VRAM_MONITOR_INTERVAL * 1000);
       this.timer.unref();
     }
+  }
+
+  /** What the timer does: sample, then reload the pinned model if something evicted it. */
+  async tick(): Promise<void> {
+    await this.sampleNow();
+    await this.manager.ensurePinned();
   }
 
   /** One sample of every GPU and of what every backend has loaded. */

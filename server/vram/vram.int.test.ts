@@ -144,6 +144,17 @@ describe("reconciling with the backend", () => {
     expect(metricValue(metrics, "smarterrouter_vram_model_bytes", `model="${p}m4"`)).toBeUndefined();
   });
 
+  it("loads the pinned model again when something else evicted it", async () => {
+    const p = "repin-";
+    const h = await start(p, { ROUTER_VRAM_MAX_TOTAL_GB: "16", ROUTER_PINNED_MODEL: `${p}pin` });
+    await post(h.sim.url, "/api/generate", { model: `${p}pin`, keep_alive: 0 });
+    await h.runtime.vram.tick();
+    expect([...(await fleetPs(h)).keys()]).toEqual([`${p}pin`]);
+    const metrics = await metricsText(h);
+    expect(metricValue(metrics, "smarterrouter_model_unloads_total", `model="${p}pin",reason="expired"`)).toBe(1);
+    expect(metricValue(metrics, "smarterrouter_model_loads_total", `model="${p}pin",reason="pinned"`)).toBe(2);
+  });
+
   it("does nothing but forward when no budget is known (no GPU, none configured)", async () => {
     const h = await start("nobudget-", {});
     await chat(h, "nobudget-m9a");
