@@ -18,6 +18,6 @@ export function handleVram(request: Request, runtime: Runtime): Promise<Response
     if (!Number.isFinite(minutes) || minutes <= 0 || minutes > MAX_HISTORY_MINUTES) {
       return errorResponse(400, `'history_minutes' must be a number of minutes between 0 and ${MAX_HISTORY_MINUTES}`, { requestId, param: "history_minutes" });
     }
-    return Response.json(vramReport(runtime.vram, runtime.config, minutes), { headers: gatewayHeaders({ requestId }) });
+    return Response.json(vramReport(runtime, minutes), { headers: gatewayHeaders({ requestId }) });
   });
 }

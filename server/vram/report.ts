@@ -1,6 +1,7 @@
 import type { Config } from "../config/settings";
+import type { Runtime } from "../runtime";
 import type { BudgetSource } from "./manager";
-import type { SamplerState, VramMonitor } from "./monitor";
+import type { SamplerState } from "./monitor";
 import { GIB, type GpuVendor, type MemoryPool } from "./types";
 
 // GET /admin/vram and the console's VRAM page: one object, GB rounded to 2 decimals, percentages
@@ -57,7 +58,9 @@ export type VramReport = {
 
 export const DEFAULT_HISTORY_MINUTES = 10;
 
-export function vramReport(monitor: VramMonitor, config: Config, historyMinutes = DEFAULT_HISTORY_MINUTES): VramReport {
+/** The body of GET /admin/vram (also what the console renders). */
+export function vramReport(runtime: Pick<Runtime, "vram" | "config">, historyMinutes = DEFAULT_HISTORY_MINUTES): VramReport {
+  const { vram: monitor, config } = runtime;
   const latest = monitor.latest();
   const { manager } = monitor;
   const budget = manager.budget();

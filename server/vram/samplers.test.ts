@@ -59,6 +59,14 @@ describe("nvidia-smi", () => {
     expect(outcome.ok && outcome.gpus[0]).toMatchObject({ name: "NVIDIA H100 80GB HBM3", totalBytes: 81559 * MIB, usedBytes: 62123 * MIB, freeBytes: 18956 * MIB, utilizationPct: 100 });
   });
 
+  it("reads the output recorded on a real, idle H100", () => {
+    const outcome = parseNvidiaSmi(fixture("nvidia-smi-h100-idle-recorded.txt"));
+    expect(outcome).toEqual({
+      ok: true,
+      gpus: [{ index: 0, vendor: "nvidia", name: "NVIDIA H100 80GB HBM3", pool: "vram", totalBytes: 81559 * MIB, usedBytes: 0, freeBytes: 81079 * MIB, utilizationPct: 0 }],
+    });
+  });
+
   it("leaves out a utilisation the card does not report", () => {
     const outcome = parseNvidiaSmi(fixture("nvidia-smi-t4-no-util.txt"));
     expect(outcome.ok && outcome.gpus[0]).toMatchObject({ name: "Tesla T4", totalBytes: 15360 * MIB, usedBytes: 0, utilizationPct: undefined });
