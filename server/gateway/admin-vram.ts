@@ -16,7 +16,7 @@ export function handleVram(request: Request, runtime: Runtime): Promise<Response
     const raw = new URL(request.url).searchParams.get("history_minutes");
     const minutes = raw === null ? DEFAULT_HISTORY_MINUTES : Number(raw);
     if (!Number.isFinite(minutes) || minutes <= 0 || minutes > MAX_HISTORY_MINUTES) {
-      return errorResponse(400, `'history_minutes' must be a number of minutes between 0 and ${MAX_HISTORY_MINUTES}`, { requestId, param: "history_minutes" });
+      return errorResponse(400, `'history_minutes' must be a number of minutes above 0 and at most ${MAX_HISTORY_MINUTES}`, { requestId, param: "history_minutes" });
     }
     return Response.json(vramReport(runtime, minutes), { headers: gatewayHeaders({ requestId }) });
   });

@@ -46,7 +46,7 @@ export class KnowledgeStore {
     private readonly ttlMs = 5000,
   ) {}
 
-  /** A profile's measured VRAM need, from the current snapshot (no database read). */
+  /** The VRAM need routing knows for a model (profile, else seen loaded), from the snapshot (no database read). */
   profiledVramGb(model: string): number | undefined {
     return this.snapshot?.evidence.get(model)?.vramGb;
   }
