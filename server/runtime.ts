@@ -13,6 +13,7 @@ import { parseTrustedProxies, type TrustedProxies } from "./limits/client-ip";
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from "./limits/rate-limiter";
 import type { Logger } from "./observability/logger";
 import { processLogger } from "./observability/process-logger";
+import { VramMonitor } from "./vram/monitor";
 import { VERSION } from "./version";
 
 // Everything a request handler needs from the process, created once per process (and shared
@@ -33,6 +34,8 @@ export type Runtime = {
   /** In Redis when configured, so the limit holds for the whole cluster; else in memory. */
   rateLimiter: RateLimiter;
   trustedProxies: TrustedProxies;
+  /** GPU sampling and the load/unload manager; started by startRuntime (tests start it themselves). */
+  vram: VramMonitor;
 };
 
 const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
@@ -63,6 +66,7 @@ async function startRuntime(): Promise<Runtime> {
   }
   const runtime = assembleRuntime({ config, logger, database, startedAt });
   runtime.registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
+  void runtime.vram.start(); // in the background: requests do not wait for GPU detection
   return runtime;
 }
 
@@ -73,18 +77,22 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
   const registry = new ModelRegistry(backends, logger);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
   redis?.on("error", (error: Error) => logger.debug("redis error", { error }));
+  let knowledge: KnowledgeStore | undefined = undefined;
+  const vram = new VramMonitor({ config, logger, registry, profiledVramGb: (model) => knowledge?.profiledVramGb(model) });
+  knowledge = new KnowledgeStore(database, registry, config, logger, vram.manager);
   return {
     config,
     logger,
     backends,
     database,
     registry,
-    knowledge: new KnowledgeStore(database, registry, config, logger),
+    knowledge,
     caches: createRouterCaches(config, logger, redis),
     decisions: new DecisionLog(database, logger),
     startedAt: parts.startedAt ?? new Date(),
     redis,
     rateLimiter: redis ? createRedisRateLimiter(redis, { prefix: parts.rateLimitKeyPrefix, logger }) : createMemoryRateLimiter(),
     trustedProxies: parseTrustedProxies(config.ROUTER_TRUSTED_PROXIES),
+    vram,
   };
 }

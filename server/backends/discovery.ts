@@ -65,23 +65,36 @@ function stripPrefix(name: string, prefix: string): string {
   return prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name;
 }
 
-export type LoadedModel = { name: string; backend: string; vramBytes?: number; expiresAt?: string };
+export type LoadedModel = { name: string; backend: string; vramBytes?: number; sizeBytes?: number; expiresAt?: string };
 
-type OllamaPs = { models?: { name?: string; model?: string; size_vram?: number; expires_at?: string }[] };
+type OllamaPs = { models?: { name?: string; model?: string; size?: number; size_vram?: number; expires_at?: string }[] };
 
 /** Models resident in memory now (Ollama /api/ps). Other kinds cannot tell: an empty list. */
 export async function listLoadedModels(backend: BackendConfig, timeoutMs = 2000): Promise<LoadedModel[]> {
-  if (backend.kind !== "ollama") return [];
+  const result = await readLoadedModels(backend, timeoutMs);
+  return result.ok ? result.models : [];
+}
+
+/** Like listLoadedModels, but a failed read is an error rather than "nothing loaded" (for reconciling). */
+export async function readLoadedModels(backend: BackendConfig, timeoutMs = 2000): Promise<{ ok: true; models: LoadedModel[] } | { ok: false; error: string }> {
+  if (backend.kind !== "ollama") return { ok: true, models: [] };
   try {
     const { url, headers } = backendRequest(backend, "/api/ps");
     const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok) return [];
+    if (!response.ok) return { ok: false, error: `HTTP ${response.status}` };
     const body = (await response.json()) as OllamaPs;
-    return (body.models ?? []).flatMap((model) => {
+    const models = (Array.isArray(body.models) ? body.models : []).flatMap((model) => {
       const name = model.name ?? model.model;
-      return name ? [{ name: stripPrefix(name, backend.modelPrefix), backend: backend.name, vramBytes: model.size_vram, expiresAt: model.expires_at }] : [];
+      return name
+        ? [{ name: stripPrefix(name, backend.modelPrefix), backend: backend.name, vramBytes: finite(model.size_vram), sizeBytes: finite(model.size), expiresAt: model.expires_at }]
+        : [];
     });
-  } catch {
-    return [];
+    return { ok: true, models };
+  } catch (error) {
+    return { ok: false, error: describeFetchError(error, timeoutMs) };
   }
+}
+
+function finite(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }

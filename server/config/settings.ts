@@ -141,6 +141,7 @@ export const SETTINGS = {
   ROUTER_EMBED_MODEL: setting(C, text, undefined, "Embedding model for the semantic cache; unset disables it"),
 
   ROUTER_VRAM_MONITOR_ENABLED: setting(V, bool, "true", "Sample GPU memory in the background"),
+  ROUTER_VRAM_SAMPLER: setting(V, oneOf(["auto", "nvidia", "amd", "intel", "apple", "none"]), "auto", "GPU sampler: auto (every tool found on PATH) or one of nvidia, amd, intel, apple, none"),
   ROUTER_VRAM_MONITOR_INTERVAL: setting(V, num(1, 3600), "30", "Seconds between VRAM samples"),
   ROUTER_VRAM_MAX_TOTAL_GB: setting(V, num(0.1, 100_000), undefined, "VRAM budget in GB; unset means 90% of detected GPU memory"),
   ROUTER_VRAM_LOG_INTERVAL: setting(V, num(1, 86400), "60", "Seconds between VRAM log lines"),

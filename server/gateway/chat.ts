@@ -265,6 +265,7 @@ async function openEvents(context: ChatContext, target: AttemptTarget, signal: A
     ];
     return { ok: true, value: replay(events) };
   }
+  await runtime.vram.manager.ensureCapacity(target, signal);
   return runtime.registry.adapter(target.backend).chat(request, { signal });
 }
 

@@ -30,9 +30,10 @@ async function serveEmbeddings(request: Request, runtime: Runtime): Promise<Resp
     }
     const target = { model: model.name, backend: model.backend };
     const probe = attemptProbes(runtime, "embeddings");
-    const outcome = await runPlan([target], { clientSignal: request.signal, timeoutMs: config.ROUTER_GENERATION_TIMEOUT * 1000, probe }, (t, signal) =>
-      registry.adapter(t.backend).embed({ model: t.model, input: parsed.input, dimensions: parsed.dimensions, keepAlive: config.ROUTER_MODEL_KEEP_ALIVE }, { signal }),
-    );
+    const outcome = await runPlan([target], { clientSignal: request.signal, timeoutMs: config.ROUTER_GENERATION_TIMEOUT * 1000, probe }, async (t, signal) => {
+      await runtime.vram.manager.ensureCapacity(t, signal);
+      return registry.adapter(t.backend).embed({ model: t.model, input: parsed.input, dimensions: parsed.dimensions, keepAlive: config.ROUTER_MODEL_KEEP_ALIVE }, { signal });
+    });
     if (!outcome.ok) {
       const status = outcome.error.kind === "timeout" ? 504 : outcome.error.kind === "http" && (outcome.error.status ?? 500) < 500 ? (outcome.error.status ?? 400) : 502;
       return backendErrorResponse(status, `Embeddings from ${model.name} failed: ${outcome.error.message}`, { requestId, retryAfterSeconds: outcome.error.retryAfterSeconds });

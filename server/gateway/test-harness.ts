@@ -10,6 +10,7 @@ import { createLogger, type Logger } from "../observability/logger";
 import { serveMetrics } from "../observability/metrics-endpoint";
 import { assembleRuntime, type Runtime } from "../runtime";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator/server";
+import { handleVram } from "./admin-vram";
 import { handleChatCompletions } from "./chat";
 import { handleEmbeddings } from "./embeddings";
 import { handleExplain } from "./explain";
@@ -48,6 +49,7 @@ export async function startHarness(
     "/v1/feedback": route("/v1/feedback", (request) => handleFeedback(request, runtime)),
     "/v1/models": route("/v1/models", () => listModels(runtime)),
     "/admin/explain": route("/admin/explain", (request) => handleExplain(request, runtime)),
+    "/admin/vram": route("/admin/vram", (request) => handleVram(request, runtime)),
     "/metrics": route("/metrics", (request) => serveMetrics(request, config.ROUTER_METRICS_TOKEN), true),
   };
   const unmatched = route(UNMATCHED_ENDPOINT, handleUnknownPath);
@@ -100,6 +102,7 @@ export async function startHarness(
     },
     close: async () => {
       registry.stop();
+      runtime.vram.stop();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await sim.close();

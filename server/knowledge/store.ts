@@ -23,6 +23,12 @@ export type Knowledge = {
 
 const NEW_MODEL_DAYS = 7;
 
+/** What the VRAM manager tells routing: the budget models must fit, and sizes it has seen loaded. */
+export type VramRoutingView = {
+  routingBudgetGb(): number | undefined;
+  knownVramGb(): ReadonlyMap<string, number>;
+};
+
 /**
  * A snapshot refreshed in the background: requests read the current one and never wait on the
  * database, except the very first. Live settings therefore apply within `ttlMs` on every instance.
@@ -36,8 +42,14 @@ export class KnowledgeStore {
     private readonly registry: ModelRegistry,
     private readonly config: Config,
     private readonly logger: Logger,
+    private readonly vram?: VramRoutingView,
     private readonly ttlMs = 5000,
   ) {}
+
+  /** The VRAM need routing knows for a model (profile, else seen loaded), from the snapshot (no database read). */
+  profiledVramGb(model: string): number | undefined {
+    return this.snapshot?.evidence.get(model)?.vramGb;
+  }
 
   async current(): Promise<Knowledge> {
     if (!this.snapshot) return this.refresh();
@@ -78,12 +90,14 @@ export class KnowledgeStore {
       });
     }
     for (const [model, scores] of averageBySource(benchmarks)) entry(model).benchmarks = scores;
+    // Sizes seen loaded (or read from the model file), so "cannot fit" works before a model is profiled.
+    for (const [model, gb] of this.vram?.knownVramGb() ?? []) entry(model).vramGb ??= gb;
     if (live.settings.feedbackEnabled) {
       for (const row of feedback) entry(row.model).feedback = { mean: Number(row.mean), count: row.count };
     }
     const since = Date.now() - NEW_MODEL_DAYS * 86_400_000;
     const newModels = profiles.filter((profile) => profile.firstSeen.getTime() > since).map((profile) => profile.name);
-    const settings = { ...live.settings, newModels };
+    const settings = { ...live.settings, newModels, vramBudgetGb: this.vram?.routingBudgetGb() ?? live.settings.vramBudgetGb };
     const resident = loaded.flat().map((model) => `${model.backend}/${model.name}`).sort();
     const version = createHash("sha1").update(JSON.stringify([[...evidence].sort(), settings, resident])).digest("base64url");
     return { evidence, settings, loaded: new Set(resident), version, at: Date.now() };

@@ -58,8 +58,18 @@ function createMetrics() {
     profilingJobs: counter("smarterrouter_profiling_jobs_total", "Profiling jobs finished", ["outcome"]),
     rateLimitHits: counter("smarterrouter_rate_limit_hits_total", "Requests refused by a rate limit", ["scope", "endpoint"]),
     vramTotal: gauge("smarterrouter_vram_total_bytes", "Memory of one GPU", ["gpu"]),
+    vramTotalGb: gauge("smarterrouter_vram_total_gb", "GPU memory of every sampled GPU together, GB", []),
+    vramUsedGb: gauge("smarterrouter_vram_used_gb", "GPU memory in use on every sampled GPU together, GB", []),
+    vramUtilizationPct: gauge("smarterrouter_vram_utilization_pct", "Used / total GPU memory over every sampled GPU, percent", []),
+    vramBudget: gauge("smarterrouter_vram_budget_bytes", "VRAM budget the manager keeps loaded models under (configured, else 90% of detected)", []),
+    gpuTotalGb: gauge("smarterrouter_gpu_total_gb", "Memory of one GPU, GB", ["gpu_index", "vendor"]),
+    gpuUsedGb: gauge("smarterrouter_gpu_used_gb", "Memory in use on one GPU, GB", ["gpu_index", "vendor"]),
+    gpuFreeGb: gauge("smarterrouter_gpu_free_gb", "Free memory on one GPU, GB", ["gpu_index", "vendor"]),
+    gpuUtilizationPct: gauge("smarterrouter_gpu_utilization_pct", "Compute utilisation of one GPU, percent (when the tool reports it)", ["gpu_index", "vendor"]),
     vramUsed: gauge("smarterrouter_vram_used_bytes", "Memory in use on one GPU", ["gpu"]),
     vramModel: gauge("smarterrouter_vram_model_bytes", "GPU memory held by a loaded model", ["model"]),
+    /** Model label values of vramModel now set, so departed models can be removed. */
+    residentModels: new Set<string>(),
     modelLoads: counter("smarterrouter_model_loads_total", "Model loads", ["model", "reason"]),
     modelUnloads: counter("smarterrouter_model_unloads_total", "Model unloads", ["model", "reason"]),
     modelLoadDuration: histogram("smarterrouter_model_load_duration_seconds", "Time to load a model", ["model"], LOAD_BUCKETS),
@@ -176,6 +186,60 @@ export function recordFeedbackScore(model: string, score: number): void {
 export function setBackendState(backend: string, up: boolean, modelsAvailable: number): void {
   metrics.backendUp.set({ backend }, up ? 1 : 0);
   metrics.modelsAvailable.set({ backend }, up ? modelsAvailable : 0);
+}
+
+const GB = 1024 ** 3;
+
+export type GpuGaugeInput = { index: number; vendor: string; totalBytes: number; usedBytes: number; freeBytes: number; utilizationPct?: number };
+
+/** One VRAM sample: per-GPU gauges (bytes and the original's GB names) and the totals over all GPUs. */
+export function recordGpuSample(gpus: readonly GpuGaugeInput[]): void {
+  let total = 0;
+  let used = 0;
+  for (const gpu of gpus) {
+    const labels = { gpu_index: String(gpu.index), vendor: gpu.vendor };
+    const id = `${gpu.vendor}${gpu.index}`;
+    metrics.vramTotal.set({ gpu: id }, gpu.totalBytes);
+    metrics.vramUsed.set({ gpu: id }, gpu.usedBytes);
+    metrics.gpuTotalGb.set(labels, gpu.totalBytes / GB);
+    metrics.gpuUsedGb.set(labels, gpu.usedBytes / GB);
+    metrics.gpuFreeGb.set(labels, gpu.freeBytes / GB);
+    if (gpu.utilizationPct !== undefined) metrics.gpuUtilizationPct.set(labels, gpu.utilizationPct);
+    total += gpu.totalBytes;
+    used += gpu.usedBytes;
+  }
+  if (gpus.length === 0) return;
+  metrics.vramTotalGb.set(total / GB);
+  metrics.vramUsedGb.set(used / GB);
+  metrics.vramUtilizationPct.set(total > 0 ? (used / total) * 100 : 0);
+}
+
+/** The models resident now (Ollama size_vram); models no longer resident lose their series. */
+export function recordModelResidency(models: ReadonlyMap<string, number>): void {
+  for (const model of metrics.residentModels) {
+    if (!models.has(model)) metrics.vramModel.remove({ model });
+  }
+  metrics.residentModels.clear();
+  for (const [model, bytes] of models) {
+    metrics.vramModel.set({ model }, bytes);
+    metrics.residentModels.add(model);
+  }
+}
+
+export function recordVramBudget(bytes: number | undefined): void {
+  if (bytes === undefined) metrics.vramBudget.reset();
+  else metrics.vramBudget.set(bytes);
+}
+
+/** reason: request (a request needed it), pinned (ROUTER_PINNED_MODEL), external (loaded by someone else). */
+export function recordModelLoad(model: string, reason: "request" | "pinned" | "external", seconds?: number): void {
+  metrics.modelLoads.inc({ model, reason });
+  if (seconds !== undefined) metrics.modelLoadDuration.observe({ model }, seconds);
+}
+
+/** reason: lru or largest (the strategy made room), expired (gone from /api/ps without the router). */
+export function recordModelUnload(model: string, reason: "lru" | "largest" | "expired"): void {
+  metrics.modelUnloads.inc({ model, reason });
 }
 
 export type MetricsFormat = "prometheus" | "openmetrics";

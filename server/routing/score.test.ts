@@ -81,6 +81,7 @@ describe("hard filters", () => {
     ["tool support reported", candidate("llama3.1:8b", { reported: { capabilities: ["completion", "tools"] } }), analysis("general", "simple", { tools: true }), SETTINGS],
     ["vision by name", candidate("llava:13b"), analysis("general", "simple", { vision: true }), SETTINGS],
     ["context length unknown", candidate("openchat:7b"), analysis("general", "simple", { contextTokens: 1e6 }), SETTINGS],
+    ["VRAM over budget but already resident", candidate("llama3.1:70b", { loaded: true, evidence: { vramGb: 42 } }), chat, settings({ vramBudgetGb: 24 })],
     ["VRAM need known, no budget", candidate("llama3.1:70b", { evidence: { vramGb: 42 } }), chat, SETTINGS],
     ["VRAM need unknown, with budget", candidate("llama3.1:70b"), chat, settings({ vramBudgetGb: 24 })],
   ])("allows: %s", (_name, model, request, s) => {

@@ -125,7 +125,8 @@ export function rejectionReason(candidate: Candidate, analysis: PromptAnalysis, 
   }
   const vram = positive(evidence.vramGb);
   const budget = positive(settings.vramBudgetGb);
-  if (vram !== undefined && budget !== undefined && vram > budget) return `needs ${round(vram, 1)} GB VRAM > ${round(budget, 1)} GB budget`;
+  // A resident model already fits; the budget is what is left beside the pinned model.
+  if (!candidate.loaded && vram !== undefined && budget !== undefined && vram > budget) return `needs ${round(vram, 1)} GB VRAM > ${round(budget, 1)} GB budget`;
   return undefined;
 }
 
