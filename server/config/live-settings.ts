@@ -21,7 +21,13 @@ export const routingSettingsPatch = z
     minimumSizeB: z.partialRecord(z.enum(TASK_CATEGORIES), tierSizes),
     overrides: z.record(
       z.string().min(1).max(256),
-      z.strictObject({ disabled: z.boolean().optional(), pinned: z.boolean().optional(), scoreAdjustment: z.number().min(-1).max(1).optional() }),
+      z.strictObject({
+        disabled: z.boolean().optional(),
+        pinned: z.boolean().optional(),
+        scoreAdjustment: z.number().min(-1).max(1).optional(),
+        /** Why the operator adjusted the score (shown in the console). */
+        reason: z.string().max(500).optional(),
+      }),
     ),
   })
   .partial();
@@ -47,6 +53,13 @@ export async function readRoutingSettings(database: DatabaseHandle, config: Conf
   // A bad stored value must not stop routing: keep the defaults and say why.
   if (!parsed.success) return { settings: defaults, problem: `stored routing settings ignored: ${parsed.error.issues[0]?.message}` };
   return { settings: { ...defaults, ...parsed.data } };
+}
+
+/** What the settings row holds now (the operator's changes, without defaults). */
+export async function readStoredRoutingPatch(database: DatabaseHandle): Promise<RoutingSettingsPatch> {
+  const [row] = await database.db.select({ value: settings.value }).from(settings).where(eq(settings.key, ROUTING_KEY));
+  const current = routingSettingsPatch.safeParse(row?.value ?? {});
+  return current.success ? current.data : {};
 }
 
 /** Validates and stores a patch (merged onto what is stored); returns the stored value. */

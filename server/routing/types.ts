@@ -82,7 +82,7 @@ export type RoutingSettings = {
   /** Minimum parameter count (B) per category and tier; a soft penalty below it. */
   minimumSizeB: Partial<Record<TaskCategory, Partial<Record<ComplexityTier, number>>>>;
   /** Per-model operator overrides. */
-  overrides: Record<string, { disabled?: boolean; pinned?: boolean; scoreAdjustment?: number }>;
+  overrides: Record<string, { disabled?: boolean; pinned?: boolean; scoreAdjustment?: number; reason?: string }>;
   /** VRAM budget in GB; models that cannot fit are filtered out. Undefined = unknown. */
   vramBudgetGb?: number;
   /** Models first seen recently, for the newness bonus. */
