@@ -10,7 +10,7 @@ import { createTrpcContext } from "./trpc";
 // Every console procedure refuses callers without a live session, and every mutation refuses a
 // foreign or missing Origin. The list comes from the router itself, so new procedures are covered.
 
-const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { type: "query" | "mutation" | "subscription" } }>).map(([path, procedure]) => ({
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" | "subscription" } }>).map(([path, procedure]) => ({
   path,
   type: procedure._def.type,
 }));

@@ -171,7 +171,10 @@ function Playground({ patch }: { patch?: Patch }) {
           const messages = parseRequest(text);
           if (typeof messages === "string") return setError(messages);
           setError(undefined);
-          setInput({ messages, settings: useEdited ? patch : undefined });
+          const next = { messages, settings: useEdited ? patch : undefined };
+          // The same request again (say, after saving settings elsewhere) still asks the server anew.
+          if (JSON.stringify(next) === JSON.stringify(input)) void result.refetch();
+          else setInput(next);
         }}
       >
         <label htmlFor="playground-prompt" className="block text-sm">Prompt, or a pasted chat request (JSON with messages)</label>
