@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { DatabaseHandle } from "../db";
 import { settings } from "../db/schema";
 import { TASK_CATEGORIES } from "../routing/categories";
+import { SOURCE_WEIGHTS } from "../routing/score";
 import type { RoutingSettings } from "../routing/types";
 import type { Config } from "./settings";
 
@@ -18,6 +19,8 @@ export const routingSettingsPatch = z
     qualityPreference: z.number().min(0).max(1),
     preferNewerModels: z.boolean(),
     feedbackEnabled: z.boolean(),
+    sourceWeights: z.strictObject({ profile: z.number().min(0).max(1), benchmark: z.number().min(0).max(1), prior: z.number().min(0.01, "The size prior needs some weight (≥ 0.01)").max(1) }),
+    maxFallbacks: z.number().int().min(0).max(10),
     minimumSizeB: z.partialRecord(z.enum(TASK_CATEGORIES), tierSizes),
     overrides: z.record(
       z.string().min(1).max(256),
@@ -40,6 +43,8 @@ export function routingDefaults(config: Config): RoutingSettings {
     feedbackEnabled: config.ROUTER_FEEDBACK_ENABLED,
     minimumSizeB: {},
     overrides: {},
+    sourceWeights: { ...SOURCE_WEIGHTS },
+    maxFallbacks: config.ROUTER_MAX_FALLBACKS,
     vramBudgetGb: config.ROUTER_VRAM_MAX_TOTAL_GB,
   };
 }

@@ -8,7 +8,7 @@ import { listDecisions, readDecision } from "./decisions";
 import { listFeedback } from "./feedback";
 import { listConsoleModels, setModelOverride } from "./models";
 import { readOverview } from "./overview";
-import { explainPlayground, whatIf } from "./routing";
+import { explainPlayground, saveRoutingSettings, whatIf } from "./routing";
 
 // The console's domain functions over a real decision log, written by real requests to the fleet.
 
@@ -96,6 +96,20 @@ describe.each(KINDS)("console views on $kind", ({ open }) => {
     expect(withoutCoder.changed).toBe(1);
     expect(withoutCoder.transitions[0].change).toMatch(/^qwen2\.5-coder:14b → /);
     expect((await whatIf(harness.runtime, { last: 1, settings: {} })).considered).toBe(1);
+  });
+
+  it("the fallback count is live: with 0 a failing model is not replaced, with 1 it is", async () => {
+    const chosen = (await explainPlayground(harness.runtime, { messages: [{ role: "user", content: CODING }] })).selected_model!;
+    await harness.runtime.caches.clear();
+    await saveRoutingSettings(harness.runtime, { maxFallbacks: 0 }, "test");
+    await harness.setFaults([{ model: chosen, path: "/api/chat", status: 500, count: 1 }]);
+    const failed = await fetch(`${harness.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "smarterrouter/main", messages: [{ role: "user", content: CODING }] }) });
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    await saveRoutingSettings(harness.runtime, { maxFallbacks: 1 }, "test");
+    await harness.setFaults([{ model: chosen, path: "/api/chat", status: 500, count: 1 }]);
+    const rescued = await ask(CODING);
+    expect(rescued.model).not.toBe(chosen);
+    await harness.setFaults([]);
   });
 
   it("model overrides merge per model, apply at once, and vanish when cleared", async () => {

@@ -5,7 +5,7 @@ import { routingDecisions } from "../db/schema";
 import { explainDecision, candidatesFor } from "../gateway/route-request";
 import { analyzePrompt } from "../routing/analyze";
 import { TASK_CATEGORIES, type TaskCategory } from "../routing/categories";
-import { DEFAULT_MINIMUM_SIZE_B } from "../routing/score";
+import { DEFAULT_MINIMUM_SIZE_B, SOURCE_WEIGHTS } from "../routing/score";
 import { selectModels } from "../routing/select";
 import type { PromptAnalysis, RoutingSettings } from "../routing/types";
 import type { Runtime } from "../runtime";
@@ -15,8 +15,10 @@ import type { Runtime } from "../runtime";
 
 export async function readConsoleRoutingSettings(runtime: Runtime) {
   const [effective, stored] = await Promise.all([readRoutingSettings(runtime.database, runtime.config), readStoredRoutingPatch(runtime.database)]);
-  const { qualityPreference, preferNewerModels, feedbackEnabled, minimumSizeB, vramBudgetGb } = effective.settings;
-  return { effective: { qualityPreference, preferNewerModels, feedbackEnabled, minimumSizeB, vramBudgetGb: vramBudgetGb ?? null }, stored, defaults: routingDefaults(runtime.config), defaultMinimumSizeB: DEFAULT_MINIMUM_SIZE_B, problem: effective.problem ?? null };
+  const { qualityPreference, preferNewerModels, feedbackEnabled, minimumSizeB, vramBudgetGb, sourceWeights, maxFallbacks } = effective.settings;
+  return {
+    effective: { qualityPreference, preferNewerModels, feedbackEnabled, minimumSizeB, vramBudgetGb: vramBudgetGb ?? null, sourceWeights: sourceWeights ?? SOURCE_WEIGHTS, maxFallbacks: maxFallbacks ?? runtime.config.ROUTER_MAX_FALLBACKS },
+    cascadingEnabled: runtime.config.ROUTER_CASCADING_ENABLED, stored, defaults: routingDefaults(runtime.config), defaultMinimumSizeB: DEFAULT_MINIMUM_SIZE_B, problem: effective.problem ?? null };
 }
 
 /** Saves a patch and applies it in this process at once; other instances pick it up within seconds. */

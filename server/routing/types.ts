@@ -85,6 +85,10 @@ export type RoutingSettings = {
   overrides: Record<string, { disabled?: boolean; pinned?: boolean; scoreAdjustment?: number; reason?: string }>;
   /** VRAM budget in GB; models that cannot fit are filtered out. Undefined = unknown. */
   vramBudgetGb?: number;
+  /** How much each quality source counts (relative); undefined = the built-in 0.6 / 0.25 / 0.15. */
+  sourceWeights?: { profile: number; benchmark: number; prior: number };
+  /** Further models tried when the chosen one fails; undefined = ROUTER_MAX_FALLBACKS. Used by the gateway. */
+  maxFallbacks?: number;
   /** Models first seen recently, for the newness bonus. */
   newModels?: readonly string[];
 };

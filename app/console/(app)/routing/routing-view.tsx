@@ -9,8 +9,17 @@ const CATEGORIES = ["coding", "math", "reasoning", "creative", "extraction", "fa
 const TIERS = ["simple", "medium", "hard"] as const;
 type Category = (typeof CATEGORIES)[number];
 type Tier = (typeof TIERS)[number];
-type Form = { qualityPreference: number; preferNewerModels: boolean; feedbackEnabled: boolean; minimumSizeB: Record<Category, Record<Tier, string>> };
-type Patch = { qualityPreference: number; preferNewerModels: boolean; feedbackEnabled: boolean; minimumSizeB: Partial<Record<Category, Partial<Record<Tier, number>>>> };
+const SOURCES = ["profile", "benchmark", "prior"] as const;
+type Source = (typeof SOURCES)[number];
+type Form = { qualityPreference: number; preferNewerModels: boolean; feedbackEnabled: boolean; minimumSizeB: Record<Category, Record<Tier, string>>; sourceWeights: Record<Source, string>; maxFallbacks: string };
+type Patch = {
+  qualityPreference: number;
+  preferNewerModels: boolean;
+  feedbackEnabled: boolean;
+  minimumSizeB: Partial<Record<Category, Partial<Record<Tier, number>>>>;
+  sourceWeights: Record<Source, number>;
+  maxFallbacks: number;
+};
 
 /** Form → settings patch, with a message per bad field (shown next to it). */
 function toPatch(form: Form): { patch?: Patch; errors: Record<string, string> } {
@@ -25,7 +34,18 @@ function toPatch(form: Form): { patch?: Patch; errors: Record<string, string> } 
       else (minimumSizeB[category] ??= {})[tier] = value;
     }
   }
-  return Object.keys(errors).length ? { errors } : { errors, patch: { qualityPreference: form.qualityPreference, preferNewerModels: form.preferNewerModels, feedbackEnabled: form.feedbackEnabled, minimumSizeB } };
+  const sourceWeights = {} as Record<Source, number>;
+  for (const source of SOURCES) {
+    const value = Number(form.sourceWeights[source]);
+    const min = source === "prior" ? 0.01 : 0;
+    if (form.sourceWeights[source].trim() === "" || !Number.isFinite(value) || value < min || value > 1) errors[`sourceWeights.${source}`] = `${min}–1`;
+    else sourceWeights[source] = value;
+  }
+  const maxFallbacks = Number(form.maxFallbacks);
+  if (form.maxFallbacks.trim() === "" || !Number.isInteger(maxFallbacks) || maxFallbacks < 0 || maxFallbacks > 10) errors.maxFallbacks = "A whole number from 0 to 10";
+  return Object.keys(errors).length
+    ? { errors }
+    : { errors, patch: { qualityPreference: form.qualityPreference, preferNewerModels: form.preferNewerModels, feedbackEnabled: form.feedbackEnabled, minimumSizeB, sourceWeights, maxFallbacks } };
 }
 
 export function RoutingView() {
@@ -41,7 +61,14 @@ export function RoutingView() {
     ) as Form["minimumSizeB"];
     // Initialise the form once from the server's values.
     // eslint-disable-next-line react-hooks/set-state-in-effect
-    setForm({ qualityPreference: effective.qualityPreference, preferNewerModels: effective.preferNewerModels, feedbackEnabled: effective.feedbackEnabled, minimumSizeB: sizes });
+    setForm({
+      qualityPreference: effective.qualityPreference,
+      preferNewerModels: effective.preferNewerModels,
+      feedbackEnabled: effective.feedbackEnabled,
+      minimumSizeB: sizes,
+      sourceWeights: { profile: String(effective.sourceWeights.profile), benchmark: String(effective.sourceWeights.benchmark), prior: String(effective.sourceWeights.prior) },
+      maxFallbacks: String(effective.maxFallbacks),
+    });
   }, [current.data, form]);
   const save = useMutation(trpc.routing.save.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.routing.pathKey() }) }));
   const parsed = form ? toPatch(form) : undefined;
@@ -77,6 +104,21 @@ export function RoutingView() {
             <label><input type="checkbox" checked={form.preferNewerModels} onChange={(event) => setForm({ ...form, preferNewerModels: event.target.checked })} /> Prefer newer models</label>
             <label><input type="checkbox" checked={form.feedbackEnabled} onChange={(event) => setForm({ ...form, feedbackEnabled: event.target.checked })} /> Use user feedback in scores</label>
           </div>
+          <fieldset className="flex flex-wrap items-start gap-4 text-sm">
+            <legend className="mb-1 text-sm font-medium">Quality sources (relative weights)</legend>
+            {SOURCES.map((source) => (
+              <div key={source}>
+                <label htmlFor={`weight-${source}`} className="block text-xs text-slate-400">{source === "prior" ? "size prior" : source}</label>
+                <input id={`weight-${source}`} className="input w-20" value={form.sourceWeights[source]} aria-invalid={Boolean(errors[`sourceWeights.${source}`])} onChange={(event) => setForm({ ...form, sourceWeights: { ...form.sourceWeights, [source]: event.target.value } })} />
+                <FieldError message={errors[`sourceWeights.${source}`]} />
+              </div>
+            ))}
+            <div>
+              <label htmlFor="max-fallbacks" className="block text-xs text-slate-400">Fallbacks after a failure{current.data.cascadingEnabled ? "" : " (cascading is off)"}</label>
+              <input id="max-fallbacks" className="input w-20" value={form.maxFallbacks} aria-invalid={Boolean(errors.maxFallbacks)} onChange={(event) => setForm({ ...form, maxFallbacks: event.target.value })} />
+              <FieldError message={errors.maxFallbacks} />
+            </div>
+          </fieldset>
           <details>
             <summary className="cursor-pointer text-sm">Minimum model size (B parameters) per category and tier; empty = built-in default</summary>
             <div className="mt-2 overflow-x-auto">
@@ -108,7 +150,7 @@ export function RoutingView() {
               </table>
             </div>
           </details>
-          <p className="text-xs text-slate-500">Weights, cache settings and the fallback count come from the environment (see Settings); per-model overrides are on the Models page.</p>
+          <p className="text-xs text-slate-500">Cache settings come from the environment (see Settings) and apply at restart; per-model overrides are on the Models page.</p>
           <div className="flex items-center gap-3">
             <button type="submit" className="btn-primary" disabled={save.isPending || !parsed?.patch}>Save settings</button>
             {save.isSuccess && !save.isPending ? <span role="status" className="text-sm text-emerald-300">Saved and applied</span> : null}
