@@ -25,6 +25,13 @@ test("the quality preference changes the playground's choice, and the next real 
   await signIn(page);
   await page.goto("/console/routing");
 
+  // a bad value is named next to its field, and nothing can be saved until it is fixed
+  const prior = page.getByLabel("size prior");
+  await prior.fill("2");
+  await expect(page.getByText("0.01–1")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save settings" })).toBeDisabled();
+  await prior.fill("0.15");
+
   await setQuality(page, "Home");
   const fast = await explain(page);
   await setQuality(page, "End");
