@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_ADMIN_KEY } from "./e2e/ports";
 
 // E2E runs the production build against the simulated fleet: a real router process, a real
 // fleet process, a real browser (Debian's chromium; never `npx playwright install`).
@@ -47,6 +48,7 @@ export default defineConfig({
         DATABASE_URL: "memory://",
         ROUTER_OLLAMA_URL: `http://127.0.0.1:${SIM_PORT}`,
         ROUTER_LOG_LEVEL: "WARNING",
+        ROUTER_ADMIN_API_KEY: E2E_ADMIN_KEY,
       },
       stdout: "ignore",
       stderr: "pipe",

@@ -2,6 +2,7 @@ import { configuredBackends, redactUrl, type BackendConfig } from "./config/back
 import { databaseTarget } from "./config/database";
 import { getConfig } from "./config/env";
 import type { Config } from "./config/settings";
+import { resolveAdminKey, type AdminKey } from "./auth/admin-key";
 import { ModelRegistry } from "./backends/registry";
 import { createRouterCaches, type RouterCaches } from "./cache/router-caches";
 import type { Redis } from "ioredis";
@@ -36,6 +37,8 @@ export type Runtime = {
   trustedProxies: TrustedProxies;
   /** GPU sampling and the load/unload manager; started by startRuntime (tests start it themselves). */
   vram: VramMonitor;
+  /** ROUTER_ADMIN_API_KEY, or one generated at start (and logged once) when it is unset. */
+  adminKey: AdminKey;
 };
 
 const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
@@ -61,9 +64,6 @@ async function startRuntime(): Promise<Runtime> {
     database: target.kind === "postgres" ? redactUrl(target.url) : `pglite ${target.url}`,
     backends: backends.map((backend) => `${backend.name}=${backend.kind}@${redactUrl(backend.url)}`).join(","),
   });
-  if (!config.ROUTER_ADMIN_API_KEY) {
-    logger.warn("SECURITY: ROUTER_ADMIN_API_KEY is not set; the admin API and console stay locked until it is.");
-  }
   const runtime = assembleRuntime({ config, logger, database, startedAt });
   runtime.registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
   void runtime.vram.start(); // in the background: requests do not wait for GPU detection
@@ -94,5 +94,6 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
     rateLimiter: redis ? createRedisRateLimiter(redis, { prefix: parts.rateLimitKeyPrefix, logger }) : createMemoryRateLimiter(),
     trustedProxies: parseTrustedProxies(config.ROUTER_TRUSTED_PROXIES),
     vram,
+    adminKey: resolveAdminKey(config, logger),
   };
 }

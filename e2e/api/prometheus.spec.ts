@@ -42,7 +42,7 @@ async function sendTraffic(baseURL: string) {
     chat(baseURL, ask("x".repeat(11 * 1024 * 1024))), // over ROUTER_MAX_BODY_BYTES
     fetch(`${baseURL}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "nomic-embed-text:latest", input: "hello" }) }),
     fetch(`${baseURL}/v1/feedback`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: explicit.model, score: 0.5 }) }),
-    fetch(`${baseURL}/admin/explain?prompt=hi`), // no admin key configured: 401
+    fetch(`${baseURL}/admin/explain?prompt=hi`), // no bearer token: 401
     fetch(`${baseURL}/v1/models`),
   ]);
   expect(others.map((response) => response.status)).toEqual([200, 404, 413, 200, 200, 401, 200]);

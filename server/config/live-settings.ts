@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { DatabaseHandle } from "../db";
 import { settings } from "../db/schema";
 import { TASK_CATEGORIES } from "../routing/categories";
+import { SOURCE_WEIGHTS } from "../routing/score";
 import type { RoutingSettings } from "../routing/types";
 import type { Config } from "./settings";
 
@@ -18,10 +19,18 @@ export const routingSettingsPatch = z
     qualityPreference: z.number().min(0).max(1),
     preferNewerModels: z.boolean(),
     feedbackEnabled: z.boolean(),
+    sourceWeights: z.strictObject({ profile: z.number().min(0).max(1), benchmark: z.number().min(0).max(1), prior: z.number().min(0.01, "The size prior needs some weight (≥ 0.01)").max(1) }),
+    maxFallbacks: z.number().int().min(0).max(10),
     minimumSizeB: z.partialRecord(z.enum(TASK_CATEGORIES), tierSizes),
     overrides: z.record(
       z.string().min(1).max(256),
-      z.strictObject({ disabled: z.boolean().optional(), pinned: z.boolean().optional(), scoreAdjustment: z.number().min(-1).max(1).optional() }),
+      z.strictObject({
+        disabled: z.boolean().optional(),
+        pinned: z.boolean().optional(),
+        scoreAdjustment: z.number().min(-1).max(1).optional(),
+        /** Why the operator adjusted the score (shown in the console). */
+        reason: z.string().max(500).optional(),
+      }),
     ),
   })
   .partial();
@@ -34,6 +43,8 @@ export function routingDefaults(config: Config): RoutingSettings {
     feedbackEnabled: config.ROUTER_FEEDBACK_ENABLED,
     minimumSizeB: {},
     overrides: {},
+    sourceWeights: { ...SOURCE_WEIGHTS },
+    maxFallbacks: config.ROUTER_MAX_FALLBACKS,
     vramBudgetGb: config.ROUTER_VRAM_MAX_TOTAL_GB,
   };
 }
@@ -47,6 +58,13 @@ export async function readRoutingSettings(database: DatabaseHandle, config: Conf
   // A bad stored value must not stop routing: keep the defaults and say why.
   if (!parsed.success) return { settings: defaults, problem: `stored routing settings ignored: ${parsed.error.issues[0]?.message}` };
   return { settings: { ...defaults, ...parsed.data } };
+}
+
+/** What the settings row holds now (the operator's changes, without defaults). */
+export async function readStoredRoutingPatch(database: DatabaseHandle): Promise<RoutingSettingsPatch> {
+  const [row] = await database.db.select({ value: settings.value }).from(settings).where(eq(settings.key, ROUTING_KEY));
+  const current = routingSettingsPatch.safeParse(row?.value ?? {});
+  return current.success ? current.data : {};
 }
 
 /** Validates and stores a patch (merged onto what is stored); returns the stored value. */

@@ -158,6 +158,7 @@ export const SETTINGS = {
   OTEL_EXPORTER_OTLP_ENDPOINT: setting(D, httpUrl, undefined, "OTLP/HTTP collector, e.g. http://127.0.0.1:4318; unset turns tracing off"),
   OTEL_SERVICE_NAME: setting(D, text, "smarterrouter", "service.name on exported spans"),
   ROUTER_TRACE_CONTENT: setting(D, bool, "false", "Put prompt and completion text on exported spans (gen_ai.input.messages / gen_ai.output.messages)"),
+  ROUTER_GRAFANA_URL: setting(D, httpUrl, "http://localhost:3000", "Grafana the console links to (dashboards, and traces through the tempo datasource)"),
   ROUTER_METRICS_TOKEN: setting(D, text, undefined, "Bearer token /metrics requires; unset leaves /metrics open", true),
 } satisfies Record<string, Setting<unknown>>;
 

@@ -11,7 +11,7 @@ const MAX_HISTORY_MINUTES = 24 * 60;
 export function handleVram(request: Request, runtime: Runtime): Promise<Response> {
   return withRateLimit(request, runtime, { scope: "admin", endpoint: "/admin/vram" }, async () => {
     const requestId = requestIdFor(request);
-    const auth = checkAdminKey(request, runtime.config.ROUTER_ADMIN_API_KEY);
+    const auth = checkAdminKey(request, runtime.adminKey.key);
     if (!auth.ok) return errorResponse(auth.status, auth.message, { requestId, headers: { "www-authenticate": "Bearer" } });
     const raw = new URL(request.url).searchParams.get("history_minutes");
     const minutes = raw === null ? DEFAULT_HISTORY_MINUTES : Number(raw);

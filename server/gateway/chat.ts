@@ -77,7 +77,7 @@ async function planRequest(requested: string | undefined, chat: Omit<ChatRequest
   }
   const { decision, cacheHit } = await routeChat(runtime, chat, { writeCache: true });
   if (!decision.ranked.length) throw noModelError(decision);
-  const fallbacks = config.ROUTER_CASCADING_ENABLED ? config.ROUTER_MAX_FALLBACKS : 0;
+  const fallbacks = config.ROUTER_CASCADING_ENABLED ? ((await runtime.knowledge.current()).settings.maxFallbacks ?? config.ROUTER_MAX_FALLBACKS) : 0;
   return { plan: decision.ranked.slice(0, 1 + fallbacks).map(({ model, backend }) => ({ model, backend })), decision, cacheHit, explicit: false };
 }
 

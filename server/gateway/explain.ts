@@ -21,7 +21,7 @@ export function handleExplain(request: Request, runtime: Runtime): Promise<Respo
 
 async function serveExplain(request: Request, runtime: Runtime): Promise<Response> {
   const requestId = requestIdFor(request);
-  const auth = checkAdminKey(request, runtime.config.ROUTER_ADMIN_API_KEY);
+  const auth = checkAdminKey(request, runtime.adminKey.key);
   if (!auth.ok) return errorResponse(auth.status, auth.message, { requestId, headers: { "www-authenticate": "Bearer" } });
   try {
     const chat = request.method === "GET" ? chatFromQuery(new URL(request.url)) : await chatFromBody(request, runtime);

@@ -385,3 +385,20 @@ describe("ordering", () => {
     expect(accepted(scoreCandidates(analysis("general", "simple"), [candidate("x:7b", { reachable: false })], SETTINGS))).toEqual([]);
   });
 });
+
+describe("operator source weights", () => {
+  // Same size, so only the measured evidence tells them apart: A has a strong profile, B strong benchmarks.
+  const a = candidate("alpha:7b", { evidence: { profile: { coding: 0.9 }, benchmarks: { coding: 0.2 } } });
+  const b = candidate("beta:7b", { evidence: { profile: { coding: 0.2 }, benchmarks: { coding: 0.9 } } });
+  const coding = analysis("coding", "hard");
+  it.each([
+    ["built-in weights trust profiles most", undefined, "alpha:7b"],
+    ["benchmarks weighted over profiles", { profile: 0.1, benchmark: 0.8, prior: 0.1 }, "beta:7b"],
+    ["unusable weights (prior 0) fall back to the built-in ones", { profile: 0, benchmark: 1, prior: 0 }, "alpha:7b"],
+    ["negative weights fall back to the built-in ones", { profile: -1, benchmark: 1, prior: 0.1 }, "alpha:7b"],
+  ] as const)("%s", (_name, sourceWeights, winner) => {
+    const scored = scoreCandidates(coding, [a, b], settings({ qualityPreference: 1, sourceWeights: sourceWeights && { ...sourceWeights } }));
+    expect(scored[0].model).toBe(winner);
+    for (const entry of scored) expect(Number.isFinite(entry.score)).toBe(true);
+  });
+});

@@ -43,7 +43,7 @@ export const DEFAULT_MINIMUM_SIZE_B: Record<TaskCategory, Record<ComplexityTier,
 export const NEUTRAL_SIZE_B = 7;
 
 // Judge-graded profiles are the most trusted, then external benchmarks, then the size prior.
-const SOURCE_WEIGHTS = { profile: 0.6, benchmark: 0.25, prior: 0.15 } as const;
+export const SOURCE_WEIGHTS = { profile: 0.6, benchmark: 0.25, prior: 0.15 } as const;
 // Quality the tier needs before a faster model counts as adequate.
 const ADEQUACY_FLOOR: Record<ComplexityTier, number> = { simple: 0.35, medium: 0.45, hard: 0.55 };
 // Effective preference = q^γ: hard prompts lean to quality, simple ones to speed; q = 0 and q = 1 stay put.
@@ -226,27 +226,35 @@ function scoreOne(candidate: Candidate, context: Context): ScoredCandidate {
 
 function qualityOf(candidate: Candidate, context: Context): QualityAssessment {
   const { facts, evidence } = candidate;
+  const weights = sourceWeights(context.settings.sourceWeights);
   let blended = 0;
   let main: Omit<QualityAssessment, "quality" | "feedback"> = { prior: 0 };
   for (const [category, share] of context.mix) {
     const profile = unit(evidence.profile?.[category]);
     const benchmark = unit(evidence.benchmarks?.[category]);
     const prior = priorQuality(facts, category);
-    let sum = SOURCE_WEIGHTS.prior * prior;
-    let weight = SOURCE_WEIGHTS.prior;
+    let sum = weights.prior * prior;
+    let weight = weights.prior;
     if (profile !== undefined) {
-      sum += SOURCE_WEIGHTS.profile * profile;
-      weight += SOURCE_WEIGHTS.profile;
+      sum += weights.profile * profile;
+      weight += weights.profile;
     }
     if (benchmark !== undefined) {
-      sum += SOURCE_WEIGHTS.benchmark * benchmark;
-      weight += SOURCE_WEIGHTS.benchmark;
+      sum += weights.benchmark * benchmark;
+      weight += weights.benchmark;
     }
     blended += share * (sum / weight);
     if (category === context.analysis.category) main = { profile, benchmark, prior };
   }
   const feedback = context.settings.feedbackEnabled ? feedbackShift(evidence.feedback) : 0;
   return { quality: clamp01(blended + feedback, 0), feedback, sizeB: effectiveSizeB(facts), ...main };
+}
+
+/** The operator's source weights when usable (finite, ≥ 0, prior > 0 so the mix never divides by 0). */
+function sourceWeights(given: RoutingSettings["sourceWeights"]): { profile: number; benchmark: number; prior: number } {
+  if (!given) return SOURCE_WEIGHTS;
+  const values = [given.profile, given.benchmark, given.prior];
+  return values.every((value) => Number.isFinite(value) && value >= 0) && given.prior > 0 ? given : SOURCE_WEIGHTS;
 }
 
 /** At most ±0.1, and a handful of votes barely moves it: weight = count/(count+10). */

@@ -82,9 +82,13 @@ export type RoutingSettings = {
   /** Minimum parameter count (B) per category and tier; a soft penalty below it. */
   minimumSizeB: Partial<Record<TaskCategory, Partial<Record<ComplexityTier, number>>>>;
   /** Per-model operator overrides. */
-  overrides: Record<string, { disabled?: boolean; pinned?: boolean; scoreAdjustment?: number }>;
+  overrides: Record<string, { disabled?: boolean; pinned?: boolean; scoreAdjustment?: number; reason?: string }>;
   /** VRAM budget in GB; models that cannot fit are filtered out. Undefined = unknown. */
   vramBudgetGb?: number;
+  /** How much each quality source counts (relative); undefined = the built-in 0.6 / 0.25 / 0.15. */
+  sourceWeights?: { profile: number; benchmark: number; prior: number };
+  /** Further models tried when the chosen one fails; undefined = ROUTER_MAX_FALLBACKS. Used by the gateway. */
+  maxFallbacks?: number;
   /** Models first seen recently, for the newness bonus. */
   newModels?: readonly string[];
 };

@@ -1,0 +1,22 @@
+import { decisionsRouter } from "./routers/decisions";
+import { feedbackRouter } from "./routers/feedback";
+import { modelsRouter } from "./routers/models";
+import { overviewRouter } from "./routers/overview";
+import { routingRouter } from "./routers/routing";
+import { settingsRouter } from "./routers/settings";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+// One line per console area. A new area: add server/api/routers/<area>.ts (adminProcedure only)
+// and register it here; the authorization test covers its procedures automatically.
+export const appRouter = createTRPCRouter({
+  overview: overviewRouter,
+  models: modelsRouter,
+  routing: routingRouter,
+  decisions: decisionsRouter,
+  feedback: feedbackRouter,
+  settings: settingsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

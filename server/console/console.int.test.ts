@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeEffectiveConfig } from "../config/effective-config";
+import { parseConfig } from "../config/env";
+import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
+import { createTestPostgresDatabase, type TestPostgresDatabase } from "../db/test-databases";
+import { startHarness, type Harness } from "../gateway/test-harness";
+import { listDecisions, readDecision } from "./decisions";
+import { listFeedback } from "./feedback";
+import { listConsoleModels, setModelOverride } from "./models";
+import { readOverview } from "./overview";
+import { explainPlayground, saveRoutingSettings, whatIf } from "./routing";
+
+// The console's domain functions over a real decision log, written by real requests to the fleet.
+
+const CODING = "Write a TypeScript function that debounces another function, with unit tests.";
+const SIMPLE = "Give me a synonym for happy.";
+
+const KINDS = [
+  { kind: "pglite", open: async () => ({ database: await openDatabase("memory://"), drop: async () => {} }) },
+  {
+    kind: "postgres",
+    open: async () => {
+      const testDb: TestPostgresDatabase = await createTestPostgresDatabase();
+      return { database: await openDatabase(testDb.url), drop: () => testDb.drop() };
+    },
+  },
+];
+
+describe.each(KINDS)("console views on $kind", ({ open }) => {
+  let database: DatabaseHandle;
+  let drop: () => Promise<void>;
+  let harness: Harness;
+  const ask = async (content: string) => {
+    const response = await fetch(`${harness.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "smarterrouter/main", messages: [{ role: "user", content }] }) });
+    expect(response.status).toBe(200);
+    return { model: response.headers.get("x-smarterrouter-model")!, id: ((await response.json()) as { id: string }).id };
+  };
+
+  beforeAll(async () => {
+    ({ database, drop } = await open());
+    await migrateDatabase(database);
+    harness = await startHarness({ database });
+    const coding = await ask(CODING);
+    await ask(SIMPLE);
+    await ask("What is the capital of Australia?");
+    await fetch(`${harness.url}/v1/feedback`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ response_id: coding.id, score: -1, comment: "wrong" }) });
+    await harness.runtime.decisions.flush();
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await database?.close();
+    await drop?.();
+  });
+
+  it("overview counts the window's requests by category and model, with latency percentiles", async () => {
+    const overview = await readOverview(harness.runtime, { windowMinutes: 15 });
+    expect(overview.requests).toBe(3);
+    expect(overview.errorRatio).toBe(0);
+    expect(overview.byCategory.find((row) => row.name === "coding")?.count).toBe(1);
+    expect(overview.byModel.find((row) => row.name === "qwen2.5-coder:14b")?.count).toBe(1);
+    expect(overview.latencyMs.p95).toBeGreaterThanOrEqual(overview.latencyMs.p50 ?? Infinity);
+    expect(overview.perMinute.reduce((sum, point) => sum + point.requests, 0)).toBe(3);
+    expect(overview.dashboards[0].url).toBe("http://localhost:3000/d/smarterrouter-overview");
+  });
+
+  it("decisions are filtered and paginated in the database, newest first", async () => {
+    const first = await listDecisions(harness.runtime, { page: 1, pageSize: 2 });
+    const second = await listDecisions(harness.runtime, { page: 2, pageSize: 2 });
+    expect([first.total, first.rows.length, second.rows.length]).toEqual([3, 2, 1]);
+    expect(first.rows[0].createdAt >= first.rows[1].createdAt).toBe(true);
+    const coding = await listDecisions(harness.runtime, { page: 1, pageSize: 10, category: "coding" });
+    expect(coding.rows.map((row) => row.selectedModel)).toEqual(["qwen2.5-coder:14b"]);
+    expect((await listDecisions(harness.runtime, { page: 1, pageSize: 10, outcome: "error" })).total).toBe(0);
+    expect((await listDecisions(harness.runtime, { page: 1, pageSize: 10, fallback: true })).total).toBe(0);
+    expect((await listDecisions(harness.runtime, { page: 1, pageSize: 10, from: new Date(Date.now() + 60_000) })).total).toBe(0);
+    const detail = await readDecision(harness.runtime, coding.rows[0].id);
+    expect(detail?.candidates.length).toBeGreaterThan(1);
+    expect(detail?.traceUrl).toBeNull();
+    expect(await readDecision(harness.runtime, 999_999)).toBeNull();
+  });
+
+  it("feedback lists recent ratings and per-model aggregates", async () => {
+    const feedback = await listFeedback(harness.runtime, { page: 1, pageSize: 10 });
+    expect(feedback.rows).toMatchObject([{ model: "qwen2.5-coder:14b", score: -1, comment: "wrong" }]);
+    expect(feedback.aggregates).toMatchObject([{ model: "qwen2.5-coder:14b", count: 1, mean: -1, negative: 1 }]);
+  });
+
+  it("the playground follows edited, unsaved settings; the what-if counts the picks that would change", async () => {
+    const fast = await explainPlayground(harness.runtime, { messages: [{ role: "user", content: SIMPLE }], settings: { qualityPreference: 0 } });
+    const strong = await explainPlayground(harness.runtime, { messages: [{ role: "user", content: SIMPLE }], settings: { qualityPreference: 1 } });
+    expect(fast.selected_model).not.toBe(strong.selected_model);
+    expect(strong.candidates[0].components).toHaveProperty("quality");
+
+    expect(await whatIf(harness.runtime, { last: 100, settings: {} })).toMatchObject({ considered: 3, changed: 0, transitions: [] });
+    const withoutCoder = await whatIf(harness.runtime, { last: 100, settings: { overrides: { "qwen2.5-coder:14b": { disabled: true } } } });
+    expect(withoutCoder.changed).toBe(1);
+    expect(withoutCoder.transitions[0].change).toMatch(/^qwen2\.5-coder:14b → /);
+    expect((await whatIf(harness.runtime, { last: 1, settings: {} })).considered).toBe(1);
+  });
+
+  it("the fallback count is live: with 0 a failing model is not replaced, with 1 it is", async () => {
+    const chosen = (await explainPlayground(harness.runtime, { messages: [{ role: "user", content: CODING }] })).selected_model!;
+    await harness.runtime.caches.clear();
+    await saveRoutingSettings(harness.runtime, { maxFallbacks: 0 }, "test");
+    await harness.setFaults([{ model: chosen, path: "/api/chat", status: 500, count: 1 }]);
+    const failed = await fetch(`${harness.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "smarterrouter/main", messages: [{ role: "user", content: CODING }] }) });
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    await saveRoutingSettings(harness.runtime, { maxFallbacks: 1 }, "test");
+    await harness.setFaults([{ model: chosen, path: "/api/chat", status: 500, count: 1 }]);
+    const rescued = await ask(CODING);
+    expect(rescued.model).not.toBe(chosen);
+    await harness.setFaults([]);
+  });
+
+  it("model overrides merge per model, apply at once, and vanish when cleared", async () => {
+    await setModelOverride(harness.runtime, "qwen2.5-coder:14b", { pinned: true }, "test");
+    await setModelOverride(harness.runtime, "qwen2.5-coder:14b", { scoreAdjustment: -0.5, reason: "too slow" }, "test");
+    let coder = (await listConsoleModels(harness.runtime)).find((model) => model.name === "qwen2.5-coder:14b");
+    expect(coder?.override).toEqual({ pinned: true, scoreAdjustment: -0.5, reason: "too slow" });
+    expect(coder?.scores.coding.feedback).toMatchObject({ value: -1, count: 1 });
+
+    await setModelOverride(harness.runtime, "qwen2.5-coder:14b", { disabled: true }, "test");
+    await harness.runtime.caches.clear();
+    expect((await ask(CODING)).model).not.toBe("qwen2.5-coder:14b");
+
+    await setModelOverride(harness.runtime, "qwen2.5-coder:14b", { disabled: false, pinned: false, scoreAdjustment: null }, "test");
+    coder = (await listConsoleModels(harness.runtime)).find((model) => model.name === "qwen2.5-coder:14b");
+    expect(coder?.override).toEqual({});
+  });
+});
+
+describe("effective configuration", () => {
+  it("says where each value came from and masks secrets", () => {
+    const config = parseConfig({ ROUTER_PORT: "9000", ROUTER_LOG_LEVEL: "DEBUG", ROUTER_OPENAI_API_KEY: "sk-secret-value" });
+    const rows = describeEffectiveConfig(config, { adminKeyGenerated: true, env: { ROUTER_PORT: "9000", ROUTER_LOG_LEVEL: "DEBUG", ROUTER_OPENAI_API_KEY: "sk-secret-value" }, dotEnv: { ROUTER_LOG_LEVEL: "DEBUG" } });
+    const row = (name: string) => rows.find((entry) => entry.name === name);
+    expect(row("ROUTER_PORT")).toMatchObject({ value: "9000", source: "environment" });
+    expect(row("ROUTER_LOG_LEVEL")).toMatchObject({ source: ".env file" });
+    expect(row("ROUTER_HOST")).toMatchObject({ value: "127.0.0.1", source: "default" });
+    expect(row("ROUTER_OPENAI_API_KEY")).toMatchObject({ value: "••••••", secret: true, source: "environment" });
+    expect(row("ROUTER_ADMIN_API_KEY")).toMatchObject({ source: "generated" });
+    expect(JSON.stringify(rows)).not.toContain("sk-secret-value");
+  });
+});
