@@ -3,6 +3,7 @@ import { databaseTarget } from "./config/database";
 import { getConfig } from "./config/env";
 import type { Config } from "./config/settings";
 import { ModelRegistry } from "./backends/registry";
+import { startBenchmarkSchedule, type BenchmarkSchedule } from "./benchmarks/schedule";
 import { createRouterCaches, type RouterCaches } from "./cache/router-caches";
 import type { Redis } from "ioredis";
 import { connectRedis } from "./cache/store";
@@ -33,6 +34,8 @@ export type Runtime = {
   /** In Redis when configured, so the limit holds for the whole cluster; else in memory. */
   rateLimiter: RateLimiter;
   trustedProxies: TrustedProxies;
+  /** The background benchmark sync; set only in the server process (not in test harnesses). */
+  benchmarkSchedule?: BenchmarkSchedule;
 };
 
 const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
@@ -63,6 +66,7 @@ async function startRuntime(): Promise<Runtime> {
   }
   const runtime = assembleRuntime({ config, logger, database, startedAt });
   runtime.registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
+  runtime.benchmarkSchedule = startBenchmarkSchedule(runtime);
   return runtime;
 }
 
