@@ -4,6 +4,7 @@ import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
 import { benchmarkAliases, benchmarkSyncRuns, modelBenchmarks } from "../db/schema";
 import { createTestPostgresDatabase, skipPostgresTests, type TestPostgresDatabase } from "../db/test-databases";
 import { handleImportBenchmarks } from "../gateway/admin-benchmarks";
+import { KnowledgeStore } from "../knowledge/store";
 import { startHarness, type Harness } from "../gateway/test-harness";
 import { clearArtificialAnalysisCache } from "./sources/artificial-analysis";
 import { isSyncDue, runScheduledSync } from "./schedule";
@@ -146,6 +147,25 @@ describe.each(kinds)("benchmarks on %s", (kind) => {
     expect(unmatched.quality.prior.weight).toBe(1);
   });
 
+  it("gives routing the stored rows' mean per category, weighted by match confidence, from enabled sources only", async () => {
+    const rows = (await stored()).filter((row) => row.modelName === "mistral-nemo:12b");
+    // The arena names no size for Mistral Nemo, so that match is less sure.
+    expect(rows.map((row) => [row.source, row.extra?.confidence]).sort()).toEqual([
+      ["huggingface", 1],
+      ["lmsys", 0.85],
+    ]);
+    const weighted = (category: "general" | "reasoning") => {
+      const parts = rows.filter((row) => row.scores[category] !== undefined).map((row) => [row.scores[category]!, row.extra!.confidence as number]);
+      return parts.reduce((sum, [value, weight]) => sum + value * weight, 0) / parts.reduce((sum, [, weight]) => sum + weight, 0);
+    };
+    const evidence = (await harness.runtime.knowledge.refresh()).evidence.get("mistral-nemo:12b");
+    expect(evidence?.benchmarks?.general).toBeCloseTo(weighted("general"), 6);
+    expect(evidence?.benchmarks?.reasoning).toBeCloseTo(weighted("reasoning"), 6);
+
+    const onlyFiles = new KnowledgeStore(database, harness.runtime.registry, { ...harness.runtime.config, ROUTER_BENCHMARK_SOURCES: [], ROUTER_BENCHMARK_BUNDLED: false }, harness.runtime.logger);
+    expect((await onlyFiles.refresh()).evidence.get("mistral-nemo:12b")?.benchmarks).toBeUndefined();
+  });
+
   it("reviews each backend model's matches for the console", async () => {
     const review = await matchReview(harness.runtime);
     const llama = review.find((entry) => entry.model === "llama3.1:8b")!;
@@ -230,6 +250,9 @@ describe.each(kinds)("benchmarks on %s", (kind) => {
     expect(await matchedName("llama3.1:8b", "huggingface")).toBe("meta-llama/Llama-3.1-8B-Instruct");
     const [run] = await database.db.select().from(benchmarkSyncRuns).where(eq(benchmarkSyncRuns.id, result.run_id));
     expect(run.error).toMatch(/huggingface: .*HTTP 503/);
+    const metrics = await (await call("/metrics")).text();
+    expect(metrics).toMatch(/smarterrouter_benchmark_source_syncs_total\{source="huggingface",outcome="error"\} [1-9]/);
+    expect(metrics).toMatch(/smarterrouter_benchmark_matched_models\{source="bundled"\} 4/);
   });
 
   it("syncs in the background only when the last run is older than the interval", async () => {

@@ -1,13 +1,15 @@
+import { readFile } from "node:fs/promises";
 import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
 import type { DatabaseHandle } from "../db";
 import { benchmarkAliases, benchmarkSyncRuns, modelBenchmarks, type BenchmarkSyncRun, type NewModelBenchmark } from "../db/schema";
 import type { BenchmarkSource } from "../db/schema/model-benchmarks";
+import { recordBenchmarkSourceSync } from "../observability/metrics";
 import type { Runtime } from "../runtime";
 import { bundledRecords } from "./bundled";
 import { categoryScores } from "./categories";
 import { parseImportFile } from "./import-file";
 import { matchRecords, type MatchedRecord } from "./match-records";
-import { fetchArtificialAnalysis } from "./sources/artificial-analysis";
+import { aaMappingAliases, fetchArtificialAnalysis } from "./sources/artificial-analysis";
 import { fetchHuggingFace } from "./sources/huggingface";
 import { fetchLmArena } from "./sources/lmarena";
 import type { BenchmarkRecord, SourceFetch, SyncedSource } from "./types";
@@ -52,12 +54,15 @@ async function runSync(runtime: BenchmarkRuntime): Promise<SyncResult> {
     const written: SyncedSource[] = [];
     for (const { source, result, error } of fetched) {
       if (!result) {
+        recordBenchmarkSourceSync(source, "error");
         outcomes.push({ source, records: 0, matched: 0, error });
         continue;
       }
-      const matched = models.length ? matchRecords(models, result.records, aliases) : [];
+      const matched = models.length ? matchRecords(models, result.records, await sourceAliases(runtime, source, result, aliases)) : [];
+      if (result.skipped) recordBenchmarkSourceSync(source, "skipped");
+      else recordBenchmarkSourceSync(source, "ok", matched.length);
       rows.push(...matched.map((match) => benchmarkRow(source, match)));
-      written.push(source);
+      if (!result.skipped) written.push(source);
       outcomes.push({ source, records: result.records.length, matched: matched.length, note: result.note });
     }
     await database.db.transaction(async (tx) => {
@@ -78,6 +83,20 @@ async function runSync(runtime: BenchmarkRuntime): Promise<SyncResult> {
     const message = error instanceof Error ? error.message : String(error);
     await database.db.update(benchmarkSyncRuns).set({ status: "failed", finishedAt: new Date(), error: message.slice(0, 2000) }).where(eq(benchmarkSyncRuns.id, run.id));
     throw error;
+  }
+}
+
+/** Operator aliases, plus for ArtificialAnalysis the original's mapping file (operator aliases win). */
+async function sourceAliases(runtime: BenchmarkRuntime, source: SyncedSource, result: SourceFetch, aliases: Map<string, string[]>): Promise<Map<string, string[]>> {
+  const file = runtime.config.ROUTER_ARTIFICIAL_ANALYSIS_MODEL_MAPPING_FILE;
+  if (source !== "artificial_analysis" || !file || result.records.length === 0) return aliases;
+  try {
+    const fromFile = aaMappingAliases(await readFile(file, "utf8"), result.records);
+    return new Map([...fromFile, ...aliases]);
+  } catch (error) {
+    runtime.logger.warn("ArtificialAnalysis mapping file ignored", { file, error });
+    result.note = `mapping file ignored: ${error instanceof Error ? error.message : String(error)}`;
+    return aliases;
   }
 }
 

@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { categoryScores } from "./categories";
-import { fetchArtificialAnalysis, clearArtificialAnalysisCache } from "./sources/artificial-analysis";
+import { aaMappingAliases, clearArtificialAnalysisCache, fetchArtificialAnalysis } from "./sources/artificial-analysis";
 import { fetchHuggingFace } from "./sources/huggingface";
 import { fetchLmArena } from "./sources/lmarena";
 import { AA_LIMITED_KEY, AA_TEST_KEY, startSourcesServer, type SourcesServer } from "./test-sources-server";
@@ -88,6 +88,30 @@ describe("ArtificialAnalysis", () => {
     await fetchArtificialAnalysis(server.env.ROUTER_ARTIFICIAL_ANALYSIS_URL, AA_TEST_KEY, 3600);
     await fetchArtificialAnalysis(server.env.ROUTER_ARTIFICIAL_ANALYSIS_URL, AA_TEST_KEY, 3600);
     expect(server.hits("/aa/models") - hits).toBe(1);
+  });
+});
+
+describe("ArtificialAnalysis mapping file", () => {
+  const records = [
+    { name: "Llama 3.1 Instruct 8B", metrics: {}, extra: { artificial_analysis_id: "aa-llama" } },
+    { name: "GPT-4o (Nov '24)", metrics: {}, extra: { artificial_analysis_id: "aa-gpt" } },
+  ];
+
+  it("reads the dict form (AA id or name → local model)", () => {
+    const aliases = aaMappingAliases("mappings:\n  aa-llama: my-llama:latest\n  \"GPT-4o (Nov '24)\": gpt-4o\n", records);
+    expect([...aliases]).toEqual([
+      ["my-llama:latest", ["Llama 3.1 Instruct 8B"]],
+      ["gpt-4o", ["GPT-4o (Nov '24)"]],
+    ]);
+  });
+
+  it("reads the list form the original's example file used", () => {
+    const aliases = aaMappingAliases("mappings:\n  - aa_id: aa-llama\n    ollama_name: llama3.1:8b\n  - aa_id: unknown-id\n    ollama_name: x\n", records);
+    expect([...aliases]).toEqual([["llama3.1:8b", ["Llama 3.1 Instruct 8B"]]]);
+  });
+
+  it("refuses a file without mappings", () => {
+    expect(() => aaMappingAliases("models: []\n", records)).toThrow(/mappings/);
   });
 });
 

@@ -18,4 +18,4 @@ export type BenchmarkRecord = {
   extra?: Record<string, unknown>;
 };
 
-export type SourceFetch = { records: BenchmarkRecord[]; note?: string };
+export type SourceFetch = { records: BenchmarkRecord[]; note?: string; skipped?: boolean };

@@ -1,3 +1,4 @@
+import { parse as parseYaml } from "yaml";
 import { fetchBenchmarkDocument } from "../../backends/benchmark-fetch";
 import { asPercent, toNumber, type BenchmarkMetrics } from "../categories";
 import type { BenchmarkRecord, SourceFetch } from "../types";
@@ -63,7 +64,7 @@ export function artificialAnalysisRecords(body: string): BenchmarkRecord[] {
 const cache = new Map<string, { at: number; records: BenchmarkRecord[] }>();
 
 export async function fetchArtificialAnalysis(url: string, apiKey: string | undefined, cacheTtlSeconds: number): Promise<SourceFetch> {
-  if (!apiKey) return { records: [], note: "skipped: ROUTER_ARTIFICIAL_ANALYSIS_API_KEY is not set" };
+  if (!apiKey) return { records: [], skipped: true, note: "skipped: ROUTER_ARTIFICIAL_ANALYSIS_API_KEY is not set" };
   const cached = cache.get(url);
   if (cached && Date.now() - cached.at < cacheTtlSeconds * 1000) return { records: cached.records, note: "cached answer" };
   const response = await fetchBenchmarkDocument(url, { headers: { "x-api-key": apiKey } });
@@ -78,4 +79,32 @@ export async function fetchArtificialAnalysis(url: string, apiKey: string | unde
 /** Tests: forget cached answers. */
 export function clearArtificialAnalysisCache(): void {
   cache.clear();
+}
+
+/**
+ * ROUTER_ARTIFICIAL_ANALYSIS_MODEL_MAPPING_FILE: `mappings:` as a dict (AA id or name → local model)
+ * or as the list the original's example shipped (`- aa_id: … ollama_name: …`), which the original
+ * could not read. Returns local model → the AA names it maps to.
+ */
+export function aaMappingAliases(yamlText: string, records: readonly BenchmarkRecord[]): Map<string, string[]> {
+  const parsed = parseYaml(yamlText) as { mappings?: unknown } | null;
+  const mappings = parsed?.mappings;
+  const pairs: [string, string][] = [];
+  if (Array.isArray(mappings)) {
+    for (const entry of mappings as Record<string, unknown>[]) {
+      const key = entry?.aa_id ?? entry?.aa_name ?? entry?.id ?? entry?.name;
+      const local = entry?.ollama_name ?? entry?.model ?? entry?.local_name;
+      if (typeof key === "string" && typeof local === "string") pairs.push([key, local]);
+    }
+  } else if (mappings && typeof mappings === "object") {
+    for (const [key, local] of Object.entries(mappings)) if (typeof local === "string") pairs.push([key, local]);
+  } else {
+    throw new SourceFormatError("the mapping file has no 'mappings' dict or list");
+  }
+  const aliases = new Map<string, string[]>();
+  for (const [key, local] of pairs) {
+    const record = records.find((candidate) => candidate.extra?.artificial_analysis_id === key || candidate.name === key);
+    if (record) aliases.set(local, [...(aliases.get(local) ?? []), record.name]);
+  }
+  return aliases;
 }
