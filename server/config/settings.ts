@@ -119,7 +119,7 @@ export const SETTINGS = {
   ROUTER_JUDGE_MAX_RETRIES: setting(J, int(0, 10), "3", "Retries for a failed judge call"),
   ROUTER_JUDGE_RETRY_BASE_DELAY: setting(J, num(0, 60), "1.0", "Seconds before the first retry (doubles each time)"),
 
-  ROUTER_BENCHMARK_SOURCES: setting(M, listOf(["huggingface", "lmsys", "artificial_analysis"]), "huggingface,lmsys", "Benchmark sources to sync, in priority order"),
+  ROUTER_BENCHMARK_SOURCES: setting(M, listOf(["huggingface", "lmsys", "artificial_analysis"]), "huggingface,lmsys", "Benchmark sources to sync (huggingface, lmsys, artificial_analysis); their figures are averaged per category, weighted by how sure each name match is"),
   ROUTER_ARTIFICIAL_ANALYSIS_API_KEY: setting(M, text, undefined, "API key for ArtificialAnalysis", true),
   ROUTER_ARTIFICIAL_ANALYSIS_CACHE_TTL: setting(M, int(0, 31_536_000), "86400", "Seconds to cache ArtificialAnalysis data"),
   ROUTER_ARTIFICIAL_ANALYSIS_MODEL_MAPPING_FILE: setting(M, text, undefined, "YAML file mapping local model names to ArtificialAnalysis names"),
