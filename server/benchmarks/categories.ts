@@ -1,10 +1,15 @@
 import type { TaskCategory } from "../routing/categories";
 
-// How published benchmark figures become routing's 0..1 per task category. Each metric is first
-// rescaled from its chance level (floor) to a strong score (ceiling), so a 4-choice test at 25% is 0
-// rather than 0.25; a category is then the weighted mean of the metrics that speak to it. A source
-// that reports none of a category's metrics leaves that category out (routing then uses its other
+// How published benchmark figures become routing's 0..1 per task category. Each metric is put on
+// a 0..1 scale, then a category is the weighted mean of the metrics that speak to it; a source that
+// reports none of a category's metrics leaves that category out (routing then uses its other
 // evidence) instead of writing a zero.
+//
+// The scale matters because routing blends benchmarks with a size prior: raw accuracies (an 8B
+// model scores 27% on GPQA, barely above chance) would rank any benchmarked model below one with
+// no benchmarks at all. So where a source lists both reference models (see calibration.ts), each
+// metric is mapped linearly so that they land on their prior; elsewhere a metric is rescaled from
+// its chance level (floor) to a strong score (ceiling).
 
 export const BENCHMARK_METRICS = [
   "mmlu", "mmlu_pro", "gpqa", "math", "humaneval", "livecodebench", "bbh", "musr", "ifeval", "elo", "arena_coding", "arena_math", "arena_creative", "arena_instruction", "arena_hard", "aa_intelligence", "aa_coding", "aa_math",
@@ -37,15 +42,26 @@ export const METRIC_SCALES: Record<BenchmarkMetric, MetricScale> = {
   aa_math: { label: "AA Math Index", floor: 0, ceiling: 95, weights: { math: 0.5 } },
 };
 
+/** A linear map of one metric onto 0..1 (before clamping). */
+export type MetricCalibration = { slope: number; intercept: number };
+export type Calibration = Partial<Record<BenchmarkMetric, MetricCalibration>>;
+
+/** One metric on 0..1: by the source's calibration when it has one for the metric, else chance-to-ceiling. */
+export function scaleMetric(metric: BenchmarkMetric, value: number, calibration?: Calibration): number {
+  const calibrated = calibration?.[metric];
+  const { floor, ceiling } = METRIC_SCALES[metric];
+  const scaled = calibrated ? calibrated.intercept + calibrated.slope * value : (value - floor) / (ceiling - floor);
+  return Math.min(1, Math.max(0, scaled));
+}
+
 /** 0..1 per category from whatever metrics are present; categories with no metric are absent. */
-export function categoryScores(metrics: BenchmarkMetrics): Partial<Record<TaskCategory, number>> {
+export function categoryScores(metrics: BenchmarkMetrics, calibration?: Calibration): Partial<Record<TaskCategory, number>> {
   const sums: Partial<Record<TaskCategory, { total: number; weight: number }>> = {};
   for (const metric of BENCHMARK_METRICS) {
     const value = metrics[metric];
     if (value === undefined || !Number.isFinite(value)) continue;
-    const { floor, ceiling, weights } = METRIC_SCALES[metric];
-    const scaled = Math.min(1, Math.max(0, (value - floor) / (ceiling - floor)));
-    for (const [category, weight] of Object.entries(weights) as [TaskCategory, number][]) {
+    const scaled = scaleMetric(metric, value, calibration);
+    for (const [category, weight] of Object.entries(METRIC_SCALES[metric].weights) as [TaskCategory, number][]) {
       const cell = (sums[category] ??= { total: 0, weight: 0 });
       cell.total += weight * scaled;
       cell.weight += weight;

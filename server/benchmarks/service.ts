@@ -6,7 +6,8 @@ import type { BenchmarkSource } from "../db/schema/model-benchmarks";
 import { recordBenchmarkSourceSync } from "../observability/metrics";
 import type { Runtime } from "../runtime";
 import { bundledRecords } from "./bundled";
-import { categoryScores } from "./categories";
+import { calibrationFor } from "./calibration";
+import { categoryScores, type Calibration } from "./categories";
 import { parseImportFile } from "./import-file";
 import { matchRecords, type MatchedRecord } from "./match-records";
 import { aaMappingAliases, fetchArtificialAnalysis } from "./sources/artificial-analysis";
@@ -61,7 +62,8 @@ async function runSync(runtime: BenchmarkRuntime): Promise<SyncResult> {
       const matched = models.length ? matchRecords(models, result.records, await sourceAliases(runtime, source, result, aliases)) : [];
       if (result.skipped) recordBenchmarkSourceSync(source, "skipped");
       else recordBenchmarkSourceSync(source, "ok", matched.length);
-      rows.push(...matched.map((match) => benchmarkRow(source, match)));
+      const calibration = calibrationFor(result.records);
+      rows.push(...matched.map((match) => benchmarkRow(source, match, calibration)));
       if (!result.skipped) written.push(source);
       outcomes.push({ source, records: result.records.length, matched: matched.length, note: result.note });
     }
@@ -118,7 +120,7 @@ async function fetchSource(runtime: BenchmarkRuntime, source: SyncedSource): Pro
   }
 }
 
-function benchmarkRow(source: BenchmarkSource, match: MatchedRecord, modelName = match.model): NewModelBenchmark {
+function benchmarkRow(source: BenchmarkSource, match: MatchedRecord, calibration: Calibration | undefined, modelName = match.model): NewModelBenchmark {
   const { record } = match;
   const m = record.metrics;
   return {
@@ -133,8 +135,8 @@ function benchmarkRow(source: BenchmarkSource, match: MatchedRecord, modelName =
     eloRating: m.elo,
     throughput: record.throughput,
     contextWindow: record.contextWindow,
-    scores: categoryScores(m),
-    extra: { metrics: m, confidence: match.confidence, match_reason: match.reason, source_url: record.url, ...record.extra },
+    scores: categoryScores(m, calibration),
+    extra: { metrics: m, confidence: match.confidence, match_reason: match.reason, source_url: record.url, calibrated: Boolean(calibration), ...record.extra },
     lastUpdated: new Date(),
   };
 }
@@ -152,9 +154,12 @@ export async function importBenchmarks(runtime: BenchmarkRuntime, text: string, 
   const matches = matchRecords(models, records, await aliasMap(runtime.database));
   const used = new Set<BenchmarkRecord>(matches.map((match) => match.record));
   const unmatched = records.filter((record) => !used.has(record));
+  // A file with both reference models calibrates itself; else it is read like the bundled table
+  // (vendor-published figures, which is what operators usually have).
+  const calibration = calibrationFor(records) ?? calibrationFor(bundledRecords());
   const rows = [
-    ...matches.map((match) => benchmarkRow("file", match)),
-    ...unmatched.map((record) => benchmarkRow("file", { model: record.name, record, confidence: 1, reason: "stored under the name given" })),
+    ...matches.map((match) => benchmarkRow("file", match, calibration)),
+    ...unmatched.map((record) => benchmarkRow("file", { model: record.name, record, confidence: 1, reason: "stored under the name given" }, calibration)),
   ];
   await runtime.database.db.transaction(async (tx) => {
     await tx.delete(modelBenchmarks).where(and(eq(modelBenchmarks.source, "file"), inArray(modelBenchmarks.modelName, rows.map((row) => row.modelName))));
