@@ -7,7 +7,7 @@ import { handleImportBenchmarks } from "../gateway/admin-benchmarks";
 import { KnowledgeStore } from "../knowledge/store";
 import { startHarness, type Harness } from "../gateway/test-harness";
 import { clearArtificialAnalysisCache } from "./sources/artificial-analysis";
-import { isSyncDue, runScheduledSync } from "./schedule";
+import { claimScheduledRun, isSyncDue, runScheduledSync } from "./schedule";
 import { matchReview, syncBenchmarks } from "./service";
 import { AA_TEST_KEY, startSourcesServer, type SourcesServer } from "./test-sources-server";
 
@@ -259,11 +259,17 @@ describe.each(kinds)("benchmarks on %s", (kind) => {
     expect(metrics).toMatch(/smarterrouter_benchmark_matched_models\{source="bundled"\} 4/);
   });
 
-  it("syncs in the background only when the last run is older than the interval", async () => {
-    expect(await runScheduledSync(harness.runtime, Date.now())).toBe(false);
+  it("syncs in the background only when the last run is older than the interval, once per cluster", async () => {
+    expect(await runScheduledSync(harness.runtime)).toBe(false);
+    await database.db.update(benchmarkSyncRuns).set({ startedAt: new Date(Date.now() - 25 * 3_600_000) });
     const runs = (await database.db.select().from(benchmarkSyncRuns)).length;
-    expect(await runScheduledSync(harness.runtime, Date.now() + 25 * 3_600_000)).toBe(true);
-    expect((await database.db.select().from(benchmarkSyncRuns)).length).toBe(runs + 1);
+    // Two instances checking at the same moment: one claims the run, the other sees it.
+    const twin = { ...harness.runtime, knowledge: new KnowledgeStore(database, harness.runtime.registry, harness.runtime.config, harness.runtime.logger) };
+    expect((await Promise.all([runScheduledSync(harness.runtime), runScheduledSync(twin)])).sort()).toEqual([false, true]);
+    const after = await database.db.select().from(benchmarkSyncRuns);
+    expect(after.length).toBe(runs + 1);
+    expect(after.filter((run) => run.status === "running")).toHaveLength(0);
+    expect(await claimScheduledRun(twin, Date.now())).toBeUndefined();
   });
 });
 

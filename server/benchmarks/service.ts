@@ -33,19 +33,27 @@ export type SyncResult = {
 
 const syncing = new WeakMap<DatabaseHandle, Promise<SyncResult>>();
 
-/** Fetches every configured source, matches it to the backends' models and stores the result. Concurrent callers share one run. */
-export function syncBenchmarks(runtime: BenchmarkRuntime): Promise<SyncResult> {
+/** The sources a sync reads, in order: the configured ones, then the bundled table. */
+export function configuredSources(config: BenchmarkRuntime["config"]): SyncedSource[] {
+  return [...config.ROUTER_BENCHMARK_SOURCES, ...(config.ROUTER_BENCHMARK_BUNDLED ? (["bundled"] as const) : [])];
+}
+
+/**
+ * Fetches every configured source, matches it to the backends' models and stores the result.
+ * Concurrent callers in one process share one run; `runId` is a run row already claimed (schedule.ts).
+ */
+export function syncBenchmarks(runtime: BenchmarkRuntime, options: { runId?: number } = {}): Promise<SyncResult> {
   const running = syncing.get(runtime.database);
   if (running) return running;
-  const run = runSync(runtime).finally(() => syncing.delete(runtime.database));
+  const run = runSync(runtime, options.runId).finally(() => syncing.delete(runtime.database));
   syncing.set(runtime.database, run);
   return run;
 }
 
-async function runSync(runtime: BenchmarkRuntime): Promise<SyncResult> {
-  const { database, config, logger } = runtime;
-  const sources: SyncedSource[] = [...config.ROUTER_BENCHMARK_SOURCES, ...(config.ROUTER_BENCHMARK_BUNDLED ? (["bundled"] as const) : [])];
-  const [run] = await database.db.insert(benchmarkSyncRuns).values({ status: "running", sources }).returning({ id: benchmarkSyncRuns.id });
+async function runSync(runtime: BenchmarkRuntime, claimedRunId?: number): Promise<SyncResult> {
+  const { database, logger } = runtime;
+  const sources = configuredSources(runtime.config);
+  const run = claimedRunId !== undefined ? { id: claimedRunId } : (await database.db.insert(benchmarkSyncRuns).values({ status: "running", sources }).returning({ id: benchmarkSyncRuns.id }))[0];
   try {
     const models = runtime.registry.models().map((model) => model.name);
     const fetched = await Promise.all(sources.map((source) => fetchSource(runtime, source)));
