@@ -205,6 +205,10 @@ export async function listBenchmarks(database: DatabaseHandle, page: { limit: nu
       gpqa: row.gpqa,
       elo_rating: row.eloRating,
       throughput: row.throughput,
+      // SmarterRouter's derived fields, from the category scores.
+      reasoning_score: row.scores.reasoning ?? null,
+      coding_score: row.scores.coding ?? null,
+      general_score: row.scores.general ?? null,
       scores: row.scores,
       metrics: row.extra?.metrics ?? {},
       source_url: row.extra?.source_url ?? null,
