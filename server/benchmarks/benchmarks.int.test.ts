@@ -7,7 +7,7 @@ import { handleImportBenchmarks } from "../gateway/admin-benchmarks";
 import { KnowledgeStore } from "../knowledge/store";
 import { startHarness, type Harness } from "../gateway/test-harness";
 import { clearArtificialAnalysisCache } from "./sources/artificial-analysis";
-import { claimScheduledRun, isSyncDue, runScheduledSync } from "./schedule";
+import { claimScheduledRun, runScheduledSync } from "./schedule";
 import { matchReview, syncBenchmarks } from "./service";
 import { AA_TEST_KEY, startSourcesServer, type SourcesServer } from "./test-sources-server";
 
@@ -270,21 +270,5 @@ describe.each(kinds)("benchmarks on %s", (kind) => {
     expect(after.length).toBe(runs + 1);
     expect(after.filter((run) => run.status === "running")).toHaveLength(0);
     expect(await claimScheduledRun(twin, Date.now())).toBeUndefined();
-  });
-});
-
-describe("isSyncDue", () => {
-  const hour = 3_600_000;
-  const now = Date.parse("2026-01-02T00:00:00Z");
-  it.each([
-    ["never synced", undefined, 24, true],
-    ["synced an hour ago", { startedAt: new Date(now - hour), status: "completed" as const }, 24, false],
-    ["synced a day ago", { startedAt: new Date(now - 24 * hour), status: "completed" as const }, 24, true],
-    ["failed a day ago", { startedAt: new Date(now - 25 * hour), status: "failed" as const }, 24, true],
-    ["running for 10 minutes", { startedAt: new Date(now - hour / 6), status: "running" as const }, 0.1, false],
-    ["running for 2 hours (abandoned)", { startedAt: new Date(now - 2 * hour), status: "running" as const }, 1, true],
-    ["turned off", undefined, 0, false],
-  ])("%s → %s", (_, last, interval, due) => {
-    expect(isSyncDue(last, interval, now)).toBe(due);
   });
 });

@@ -9,6 +9,7 @@ import { configuredSources, lastSyncRun, syncBenchmarks, type BenchmarkRuntime }
 
 const CHECK_EVERY_MS = 15 * 60_000;
 const ABANDONED_AFTER_MS = 60 * 60_000;
+const RETRY_FAILED_AFTER_MS = 60 * 60_000;
 // pg_try_advisory_xact_lock key for claiming a scheduled run ("SRBENCH").
 const CLAIM_LOCK_KEY = 0x5352_4245_4e43n;
 
@@ -19,7 +20,9 @@ export function isSyncDue(last: Pick<BenchmarkSyncRun, "startedAt" | "status"> |
   if (!last) return true;
   const age = now - last.startedAt.getTime();
   if (last.status === "running" && age < ABANDONED_AFTER_MS) return false;
-  return age >= intervalHours * 3_600_000;
+  // A run where every source failed is retried within the hour, not a whole interval later (the original waited a day).
+  const wait = last.status === "failed" ? Math.min(intervalHours * 3_600_000, RETRY_FAILED_AFTER_MS) : intervalHours * 3_600_000;
+  return age >= wait;
 }
 
 /** Inserts the "running" row when a run is due and no other instance holds the claim; its id, else undefined. */
