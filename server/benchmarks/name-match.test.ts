@@ -31,6 +31,8 @@ const PAIRS: [string, string, BenchmarkNameHints, boolean][] = [
   ["Qwen2.5-7B-Instruct-Q4_K_M.gguf", "Qwen/Qwen2.5-7B-Instruct", {}, true],
   ["smollm2:1.7b", "HuggingFaceTB/SmolLM2-1.7B-Instruct", {}, true],
   ["llama3.1:8b-text-q4_0", "meta-llama/Llama-3.1-8B", { defaultVariant: "base" }, true],
+  ["mistral-small3.1:24b", "mistralai/Mistral-Small-3.1-24B-Instruct-2503", {}, true],
+  ["llama3.3:70b", "Llama 3.3 Instruct 70B", {}, true],
   // must NOT match
   ["llama3.1:8b", "meta-llama/Llama-3.1-70B-Instruct", {}, false],
   ["llama3:70b", "meta-llama/Meta-Llama-3-8B-Instruct", {}, false],
@@ -53,6 +55,8 @@ const PAIRS: [string, string, BenchmarkNameHints, boolean][] = [
   ["llama3.2-vision:11b", "meta-llama/Llama-3.2-3B-Instruct", {}, false],
   ["llama3.2:3b", "meta-llama/Llama-3.2-11B-Vision-Instruct", {}, false],
   ["nomic-embed-text", "meta-llama/Llama-3.1-8B-Instruct", {}, false],
+  ["mistral-small3.1:24b", "mistralai/Mistral-Small-3.2-24B-Instruct-2506", {}, false],
+  ["granite3.1-dense:8b", "ibm-granite/granite-3.1-8b-instruct", {}, false],
 ];
 
 describe("matchModelName", () => {

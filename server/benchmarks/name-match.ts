@@ -118,6 +118,13 @@ export function parseModelName(name: string): ParsedModelName {
       parsed.sizeB ??= PHI_SIZES[word];
       continue;
     }
+    // "mistral-small3.1" is "Mistral-Small-3.1": the number is the version.
+    const glued = GLUED.exec(word);
+    if (glued && parsed.version === undefined) {
+      parsed.extras.push(glued[1]);
+      parsed.version = glued[2];
+      continue;
+    }
     parsed.extras.push(word);
   }
   parsed.specialties.sort();
