@@ -4,6 +4,7 @@ import { getConfig } from "./config/env";
 import type { Config } from "./config/settings";
 import { resolveAdminKey, type AdminKey } from "./auth/admin-key";
 import { ModelRegistry } from "./backends/registry";
+import { startBenchmarkSchedule, type BenchmarkSchedule } from "./benchmarks/schedule";
 import { createRouterCaches, type RouterCaches } from "./cache/router-caches";
 import type { Redis } from "ioredis";
 import { connectRedis } from "./cache/store";
@@ -39,6 +40,8 @@ export type Runtime = {
   vram: VramMonitor;
   /** ROUTER_ADMIN_API_KEY, or one generated at start (and logged once) when it is unset. */
   adminKey: AdminKey;
+  /** The background benchmark sync; set only in the server process (not in test harnesses). */
+  benchmarkSchedule?: BenchmarkSchedule;
 };
 
 const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
@@ -67,6 +70,7 @@ async function startRuntime(): Promise<Runtime> {
   const runtime = assembleRuntime({ config, logger, database, startedAt });
   runtime.registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
   void runtime.vram.start(); // in the background: requests do not wait for GPU detection
+  runtime.benchmarkSchedule = startBenchmarkSchedule(runtime);
   return runtime;
 }
 

@@ -119,10 +119,16 @@ export const SETTINGS = {
   ROUTER_JUDGE_MAX_RETRIES: setting(J, int(0, 10), "3", "Retries for a failed judge call"),
   ROUTER_JUDGE_RETRY_BASE_DELAY: setting(J, num(0, 60), "1.0", "Seconds before the first retry (doubles each time)"),
 
-  ROUTER_BENCHMARK_SOURCES: setting(M, listOf(["huggingface", "lmsys", "artificial_analysis"]), "huggingface,lmsys", "Benchmark sources to sync, in priority order"),
+  ROUTER_BENCHMARK_SOURCES: setting(M, listOf(["huggingface", "lmsys", "artificial_analysis"]), "huggingface,lmsys", "Benchmark sources to sync (huggingface, lmsys, artificial_analysis); their figures are averaged per category, weighted by how sure each name match is"),
   ROUTER_ARTIFICIAL_ANALYSIS_API_KEY: setting(M, text, undefined, "API key for ArtificialAnalysis", true),
   ROUTER_ARTIFICIAL_ANALYSIS_CACHE_TTL: setting(M, int(0, 31_536_000), "86400", "Seconds to cache ArtificialAnalysis data"),
   ROUTER_ARTIFICIAL_ANALYSIS_MODEL_MAPPING_FILE: setting(M, text, undefined, "YAML file mapping local model names to ArtificialAnalysis names"),
+  ROUTER_BENCHMARK_SYNC_INTERVAL_HOURS: setting(M, int(0, 8760), "24", "Hours between background benchmark syncs, for every backend kind (0 turns the background sync off)"),
+  ROUTER_BENCHMARK_BUNDLED: setting(M, bool, "true", "Use the bundled table of published figures for common open models (works offline)"),
+  ROUTER_BENCHMARK_MAX_ROWS: setting(M, int(100, 100_000), "10000", "Most rows read from one benchmark source per sync"),
+  ROUTER_BENCHMARK_HUGGINGFACE_URL: setting(M, httpUrl, "https://datasets-server.huggingface.co/rows?dataset=open-llm-leaderboard%2Fcontents&config=default&split=train", "Open LLM Leaderboard v2 rows (datasets-server rows API; offset and length are added)"),
+  ROUTER_BENCHMARK_LMSYS_URL: setting(M, httpUrl, "https://datasets-server.huggingface.co/rows?dataset=lmarena-ai%2Fleaderboard-dataset&config=text&split=latest", "LMArena leaderboard: datasets-server rows, or a CSV/JSON file with model and rating columns"),
+  ROUTER_ARTIFICIAL_ANALYSIS_URL: setting(M, httpUrl, "https://artificialanalysis.ai/api/v2/data/llms/models", "ArtificialAnalysis models endpoint (needs ROUTER_ARTIFICIAL_ANALYSIS_API_KEY)"),
 
   ROUTER_ADMIN_API_KEY: setting(X, text, undefined, "Bearer key for /admin/* and the console login; unset leaves them closed", true),
   ROUTER_MAX_BODY_BYTES: setting(X, int(1024, 1_073_741_824), "10485760", "Largest request body accepted (413 above it)"),

@@ -17,6 +17,16 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (!/^application\/json\b/i.test(type.trim())) {
     throw new WireError(415, "Content-Type must be application/json");
   }
+  const text = await readTextBody(request, maxBytes);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new WireError(400, `Request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The body as UTF-8 text, with the same byte cap; an empty body is a 400. */
+export async function readTextBody(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const reader = request.body?.getReader();
@@ -35,11 +45,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   }
   const text = new TextDecoder().decode(concat(chunks, size));
   if (!text.trim()) throw new WireError(400, "Request body is empty");
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new WireError(400, `Request body is not valid JSON: ${(error as Error).message}`);
-  }
+  return text;
 }
 
 function tooLarge(maxBytes: number): WireError {

@@ -4,7 +4,8 @@ import type { Knowledge } from "../knowledge/store";
 import { analyzePrompt } from "../routing/analyze";
 import { modelFacts } from "../routing/model-facts";
 import { selectModels } from "../routing/select";
-import type { Candidate, RoutingDecision } from "../routing/types";
+import { SOURCE_WEIGHTS } from "../routing/score";
+import type { Candidate, QualityBreakdown, RoutingDecision } from "../routing/types";
 import { recordCacheLookup, recordDecisionDuration, recordRoutingDecision } from "../observability/metrics";
 import { endRouteSpan, startRouteSpan } from "../observability/tracing";
 import type { Runtime } from "../runtime";
@@ -85,9 +86,25 @@ export function explainDecision(decision: RoutingDecision) {
       backend: candidate.backend,
       score: round(candidate.score),
       components: Object.fromEntries(Object.entries(candidate.components).map(([name, value]) => [name, round(value)])),
+      quality: candidate.quality ? explainQuality(candidate.quality) : null,
       rejected_reason: candidate.rejectedReason ?? null,
     })),
+    // Nominal weights of the quality sources; each candidate's `quality.weights` shows them renormalised over what it has.
+    quality_weights: SOURCE_WEIGHTS,
     reasoning: decision.reasoning,
+  };
+}
+
+/** The main category's quality parts: each source's 0..1 value next to its weight in the blend. */
+function explainQuality(quality: QualityBreakdown) {
+  const part = (value: number | undefined, weight: number | undefined) => (value === undefined || weight === undefined ? null : { value: round(value), weight: round(weight) });
+  return {
+    category: quality.category,
+    value: round(quality.value),
+    profile: part(quality.profile, quality.weights.profile),
+    benchmark: part(quality.benchmark, quality.weights.benchmark),
+    prior: part(quality.prior, quality.weights.prior),
+    feedback: round(quality.feedback),
   };
 }
 

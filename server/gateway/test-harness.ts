@@ -11,6 +11,7 @@ import { serveMetrics } from "../observability/metrics-endpoint";
 import { assembleRuntime, type Runtime } from "../runtime";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator/server";
 import { handleVram } from "./admin-vram";
+import { handleBenchmarkAliases, handleImportBenchmarks, handleListBenchmarks, handleSyncBenchmarks } from "./admin-benchmarks";
 import { handleChatCompletions } from "./chat";
 import { handleEmbeddings } from "./embeddings";
 import { handleExplain } from "./explain";
@@ -50,6 +51,10 @@ export async function startHarness(
     "/v1/models": route("/v1/models", () => listModels(runtime)),
     "/admin/explain": route("/admin/explain", (request) => handleExplain(request, runtime)),
     "/admin/vram": route("/admin/vram", (request) => handleVram(request, runtime)),
+    "/admin/benchmarks": route("/admin/benchmarks", (request) => handleListBenchmarks(request, runtime)),
+    "/admin/benchmarks/import": route("/admin/benchmarks/import", (request) => handleImportBenchmarks(request, runtime)),
+    "/admin/sync-benchmarks": route("/admin/sync-benchmarks", (request) => handleSyncBenchmarks(request, runtime)),
+    "/admin/benchmark-aliases": route("/admin/benchmark-aliases", (request) => handleBenchmarkAliases(request, runtime)),
     "/metrics": route("/metrics", (request) => serveMetrics(request, config.ROUTER_METRICS_TOKEN), true),
   };
   const unmatched = route(UNMATCHED_ENDPOINT, handleUnknownPath);

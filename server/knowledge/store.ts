@@ -73,7 +73,7 @@ export class KnowledgeStore {
     const { db } = this.database;
     const [profiles, benchmarks, feedback, live, loaded] = await Promise.all([
       db.select().from(modelProfiles),
-      db.select({ model: modelBenchmarks.modelName, scores: modelBenchmarks.scores }).from(modelBenchmarks),
+      db.select({ model: modelBenchmarks.modelName, source: modelBenchmarks.source, scores: modelBenchmarks.scores, extra: modelBenchmarks.extra }).from(modelBenchmarks),
       db.select({ model: modelFeedback.modelName, mean: avg(modelFeedback.score), count: count() }).from(modelFeedback).groupBy(modelFeedback.modelName),
       readRoutingSettings(this.database, this.config),
       Promise.all(this.registry.backends.map((backend) => listLoadedModels(backend))),
@@ -89,7 +89,11 @@ export class KnowledgeStore {
         vramGb: profile.vramRequiredGb ?? undefined,
       });
     }
-    for (const [model, scores] of averageBySource(benchmarks)) entry(model).benchmarks = scores;
+    // Rows are stored under the backends' own model names (server/benchmarks matches them at sync
+    // time), so they key straight into the candidates; sources switched off since are ignored.
+    const enabled = enabledBenchmarkSources(this.config);
+    const used = benchmarks.filter((row) => enabled.has(row.source)).map((row) => ({ ...row, weight: matchConfidence(row.extra) }));
+    for (const [model, scores] of averageBySource(used)) entry(model).benchmarks = scores;
     // Sizes seen loaded (or read from the model file), so "cannot fit" works before a model is profiled.
     for (const [model, gb] of this.vram?.knownVramGb() ?? []) entry(model).vramGb ??= gb;
     if (live.settings.feedbackEnabled) {
@@ -104,8 +108,18 @@ export class KnowledgeStore {
   }
 }
 
-/** Sources disagree; routing uses their mean per category. */
-function averageBySource(rows: { model: string; scores: Partial<Record<TaskCategory, number>> }[]): Map<string, Partial<Record<TaskCategory, number>>> {
+function enabledBenchmarkSources(config: Config): Set<string> {
+  return new Set<string>([...config.ROUTER_BENCHMARK_SOURCES, "file", ...(config.ROUTER_BENCHMARK_BUNDLED ? ["bundled"] : [])]);
+}
+
+/** How sure the name match behind a row is (1 for imports and aliases). */
+function matchConfidence(extra: Record<string, unknown> | null): number {
+  const confidence = extra?.confidence;
+  return typeof confidence === "number" && confidence > 0 && confidence <= 1 ? confidence : 1;
+}
+
+/** Sources disagree; routing uses their mean per category, each weighted by how sure its name match is. */
+function averageBySource(rows: { model: string; scores: Partial<Record<TaskCategory, number>>; weight: number }[]): Map<string, Partial<Record<TaskCategory, number>>> {
   const sums = new Map<string, Record<string, { total: number; n: number }>>();
   for (const row of rows) {
     const byCategory = sums.get(row.model) ?? sums.set(row.model, {}).get(row.model)!;
@@ -113,8 +127,8 @@ function averageBySource(rows: { model: string; scores: Partial<Record<TaskCateg
       const value = row.scores[category];
       if (typeof value !== "number") continue;
       const cell = (byCategory[category] ??= { total: 0, n: 0 });
-      cell.total += value;
-      cell.n += 1;
+      cell.total += row.weight * value;
+      cell.n += row.weight;
     }
   }
   return new Map(

@@ -57,6 +57,8 @@ function createMetrics() {
     judgeCalls: counter("smarterrouter_judge_calls_total", "LLM-judge calls", ["judge_model", "outcome"]),
     profilingJobs: counter("smarterrouter_profiling_jobs_total", "Profiling jobs finished", ["outcome"]),
     rateLimitHits: counter("smarterrouter_rate_limit_hits_total", "Requests refused by a rate limit", ["scope", "endpoint"]),
+    benchmarkSourceSyncs: counter("smarterrouter_benchmark_source_syncs_total", "Benchmark source fetches during syncs, by outcome (ok, error, skipped)", ["source", "outcome"]),
+    benchmarkMatchedModels: gauge("smarterrouter_benchmark_matched_models", "Backend models a benchmark source matched at its last successful sync", ["source"]),
     vramTotal: gauge("smarterrouter_vram_total_bytes", "Memory of one GPU", ["gpu"]),
     vramTotalGb: gauge("smarterrouter_vram_total_gb", "GPU memory of every sampled GPU together, GB", []),
     vramUsedGb: gauge("smarterrouter_vram_used_gb", "GPU memory in use on every sampled GPU together, GB", []),
@@ -180,6 +182,12 @@ export function recordUsage(call: GenAiCall & { inputTokens: number; outputToken
 
 export function recordFeedbackScore(model: string, score: number): void {
   metrics.feedbackScore.observe({ model }, score);
+}
+
+/** After each benchmark source's part of a sync; the matched count only when the source answered. */
+export function recordBenchmarkSourceSync(source: string, outcome: "ok" | "error" | "skipped", matchedModels?: number): void {
+  metrics.benchmarkSourceSyncs.inc({ source, outcome });
+  if (matchedModels !== undefined) metrics.benchmarkMatchedModels.set({ source }, matchedModels);
 }
 
 /** After each discovery of a backend. */

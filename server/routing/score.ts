@@ -1,6 +1,6 @@
 import type { TaskCategory } from "./categories";
 import { modelFacts } from "./model-facts";
-import type { Candidate, Capability, ComplexityTier, ModelFacts, PromptAnalysis, RoutingSettings, ScoredCandidate } from "./types";
+import type { Candidate, Capability, ComplexityTier, ModelFacts, PromptAnalysis, QualityWeights, RoutingSettings, ScoredCandidate } from "./types";
 
 // One explainable utility per model:
 //   score = clamp01( w·quality + (1−w)·speed − adequacy − minimumSize + pinned + adjustment + newness + loaded )
@@ -43,6 +43,7 @@ export const DEFAULT_MINIMUM_SIZE_B: Record<TaskCategory, Record<ComplexityTier,
 export const NEUTRAL_SIZE_B = 7;
 
 // Judge-graded profiles are the most trusted, then external benchmarks, then the size prior.
+// A source a model has no data for drops out and the others share its weight (explain shows both).
 export const SOURCE_WEIGHTS = { profile: 0.6, benchmark: 0.25, prior: 0.15 } as const;
 // Quality the tier needs before a faster model counts as adequate.
 const ADEQUACY_FLOOR: Record<ComplexityTier, number> = { simple: 0.35, medium: 0.45, hard: 0.55 };
@@ -66,6 +67,8 @@ export type QualityAssessment = {
   prior: number;
   feedback: number;
   sizeB?: number;
+  /** The main category's effective source weights (they sum to 1). */
+  weights: QualityWeights;
 };
 
 type Context = {
@@ -195,7 +198,8 @@ function scoringContext(analysis: PromptAnalysis, settings: RoutingSettings): Co
 
 function scoreOne(candidate: Candidate, context: Context): ScoredCandidate {
   const { settings, qualityWeight: w } = context;
-  const { quality, sizeB } = qualityOf(candidate, context);
+  const assessment = qualityOf(candidate, context);
+  const { quality, sizeB } = assessment;
   const speed = speedScore(candidate, context.analysis.category);
   const override = settings.overrides[candidate.name];
   const shortfall = sizeB !== undefined && sizeB < context.minimumSizeB ? 1 - sizeB / context.minimumSizeB : 0;
@@ -221,14 +225,23 @@ function scoreOne(candidate: Candidate, context: Context): ScoredCandidate {
     newness: terms.newness,
     loaded: terms.loaded,
   };
-  return { model: candidate.name, backend: candidate.backend, score: round(clamp01(total, 0), 4), components };
+  const qualityParts = {
+    category: context.analysis.category,
+    value: round(quality, 4),
+    profile: assessment.profile === undefined ? undefined : round(assessment.profile, 4),
+    benchmark: assessment.benchmark === undefined ? undefined : round(assessment.benchmark, 4),
+    prior: round(assessment.prior, 4),
+    feedback: round(assessment.feedback, 4),
+    weights: assessment.weights,
+  };
+  return { model: candidate.name, backend: candidate.backend, score: round(clamp01(total, 0), 4), components, quality: qualityParts };
 }
 
 function qualityOf(candidate: Candidate, context: Context): QualityAssessment {
   const { facts, evidence } = candidate;
   const weights = sourceWeights(context.settings.sourceWeights);
   let blended = 0;
-  let main: Omit<QualityAssessment, "quality" | "feedback"> = { prior: 0 };
+  let main: Omit<QualityAssessment, "quality" | "feedback"> = { prior: 0, weights: { prior: 1 } };
   for (const [category, share] of context.mix) {
     const profile = unit(evidence.profile?.[category]);
     const benchmark = unit(evidence.benchmarks?.[category]);
@@ -244,7 +257,18 @@ function qualityOf(candidate: Candidate, context: Context): QualityAssessment {
       weight += weights.benchmark;
     }
     blended += share * (sum / weight);
-    if (category === context.analysis.category) main = { profile, benchmark, prior };
+    if (category === context.analysis.category) {
+      main = {
+        profile,
+        benchmark,
+        prior,
+        weights: {
+          prior: round(weights.prior / weight, 4),
+          ...(profile === undefined ? {} : { profile: round(weights.profile / weight, 4) }),
+          ...(benchmark === undefined ? {} : { benchmark: round(weights.benchmark / weight, 4) }),
+        },
+      };
+    }
   }
   const feedback = context.settings.feedbackEnabled ? feedbackShift(evidence.feedback) : 0;
   return { quality: clamp01(blended + feedback, 0), feedback, sizeB: effectiveSizeB(facts), ...main };

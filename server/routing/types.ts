@@ -96,11 +96,28 @@ export type RoutingSettings = {
 /** Named, bounded parts of a score; the score is their weighted sum, clamped to [0, 1]. */
 export type ScoreComponents = Record<string, number>;
 
+/** Each quality source's share of the blend for one category; absent sources are left out. */
+export type QualityWeights = { profile?: number; benchmark?: number; prior: number };
+
+/** How the quality term was built for the prompt's main category, for explanations. */
+export type QualityBreakdown = {
+  category: TaskCategory;
+  /** The blended quality over the prompt's category mix, feedback included. */
+  value: number;
+  profile?: number;
+  benchmark?: number;
+  prior: number;
+  feedback: number;
+  weights: QualityWeights;
+};
+
 export type ScoredCandidate = {
   model: string;
   backend: string;
   score: number;
   components: ScoreComponents;
+  /** Absent on rejected candidates. */
+  quality?: QualityBreakdown;
   /** Set when a hard filter removed the model; score is then 0. */
   rejectedReason?: string;
 };

@@ -1,4 +1,5 @@
 export * from "./api-keys";
+export * from "./benchmark-aliases";
 export * from "./benchmark-sync-runs";
 export * from "./console-sessions";
 export * from "./model-benchmarks";

@@ -2,7 +2,7 @@ import { index, integer, jsonb, pgTable, real, text, unique, check } from "drizz
 import { oneOf, timestamptz } from "./columns";
 import type { CategoryScores } from "./model-profiles";
 
-export const BENCHMARK_SOURCES = ["huggingface", "lmsys", "artificial_analysis", "file"] as const;
+export const BENCHMARK_SOURCES = ["huggingface", "lmsys", "artificial_analysis", "file", "bundled"] as const;
 export type BenchmarkSource = (typeof BENCHMARK_SOURCES)[number];
 
 /** One row per (local model, upstream source): sources disagree, so they are kept side by side, not merged. */
