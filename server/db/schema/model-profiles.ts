@@ -32,6 +32,8 @@ export const modelProfiles = pgTable(
     avgResponseTimeMs: real("avg_response_time_ms"),
     tokensPerSecond: real("tokens_per_second"),
     timeToFirstTokenMs: real("time_to_first_token_ms"),
+    /** Wall time of the profiling warm-up request on a cold model: load plus a one-token answer. */
+    loadTimeMs: real("load_time_ms"),
     vision: boolean("vision").notNull().default(false),
     toolCalling: boolean("tool_calling").notNull().default(false),
     embeddings: boolean("embeddings").notNull().default(false),
