@@ -47,6 +47,8 @@ export default defineConfig({
         DATABASE_URL: "memory://",
         ROUTER_OLLAMA_URL: `http://127.0.0.1:${SIM_PORT}`,
         ROUTER_LOG_LEVEL: "WARNING",
+        // background profiling would change routing under the specs
+        ROUTER_PROFILE_AUTO: "false",
       },
       stdout: "ignore",
       stderr: "pipe",

@@ -13,6 +13,7 @@ import { parseTrustedProxies, type TrustedProxies } from "./limits/client-ip";
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from "./limits/rate-limiter";
 import type { Logger } from "./observability/logger";
 import { processLogger } from "./observability/process-logger";
+import { ProfilingWorker } from "./profiling/jobs";
 import { VERSION } from "./version";
 
 // Everything a request handler needs from the process, created once per process (and shared
@@ -33,6 +34,10 @@ export type Runtime = {
   /** In Redis when configured, so the limit holds for the whole cluster; else in memory. */
   rateLimiter: RateLimiter;
   trustedProxies: TrustedProxies;
+  /** Runs profiling jobs; started once per process by startRuntime (tests drive it directly). */
+  profiler: ProfilingWorker;
+  /** Stops the background work this runtime started. */
+  stop: () => Promise<void>;
 };
 
 const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
@@ -63,6 +68,7 @@ async function startRuntime(): Promise<Runtime> {
   }
   const runtime = assembleRuntime({ config, logger, database, startedAt });
   runtime.registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
+  runtime.profiler.start();
   return runtime;
 }
 
@@ -73,6 +79,7 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
   const registry = new ModelRegistry(backends, logger);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
   redis?.on("error", (error: Error) => logger.debug("redis error", { error }));
+  const profiler = new ProfilingWorker(database, registry, config, logger, { pollMs: config.ROUTER_POLLING_INTERVAL * 1000 });
   return {
     config,
     logger,
@@ -86,5 +93,10 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
     redis,
     rateLimiter: redis ? createRedisRateLimiter(redis, { prefix: parts.rateLimitKeyPrefix, logger }) : createMemoryRateLimiter(),
     trustedProxies: parseTrustedProxies(config.ROUTER_TRUSTED_PROXIES),
+    profiler,
+    stop: async () => {
+      registry.stop();
+      await profiler.stop();
+    },
   };
 }

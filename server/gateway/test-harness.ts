@@ -9,6 +9,7 @@ import { UNMATCHED_ENDPOINT, withObservability, type RouteHandler } from "../obs
 import { createLogger, type Logger } from "../observability/logger";
 import { serveMetrics } from "../observability/metrics-endpoint";
 import { assembleRuntime, type Runtime } from "../runtime";
+import { handleProfiles, handleProfilingStatus, handleReprofile } from "../profiling/admin-api";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator/server";
 import { handleChatCompletions } from "./chat";
 import { handleEmbeddings } from "./embeddings";
@@ -48,6 +49,8 @@ export async function startHarness(
     "/v1/feedback": route("/v1/feedback", (request) => handleFeedback(request, runtime)),
     "/v1/models": route("/v1/models", () => listModels(runtime)),
     "/admin/explain": route("/admin/explain", (request) => handleExplain(request, runtime)),
+    "/admin/reprofile": route("/admin/reprofile", (request) => handleReprofile(request, runtime)),
+    "/admin/profiles": route("/admin/profiles", (request) => handleProfiles(request, runtime)),
     "/metrics": route("/metrics", (request) => serveMetrics(request, config.ROUTER_METRICS_TOKEN), true),
   };
   const unmatched = route(UNMATCHED_ENDPOINT, handleUnknownPath);
@@ -68,7 +71,10 @@ export async function startHarness(
       // @ts-expect-error Node's fetch needs duplex for streamed request bodies
       duplex: "half",
     });
-    const response = await (routes[new URL(request.url).pathname] ?? unmatched)(request);
+    const pathname = new URL(request.url).pathname;
+    const statusId = /^\/admin\/profiling_status\/([^/]+)$/.exec(pathname)?.[1];
+    const handler = statusId ? route("/admin/profiling_status/{id}", (r) => handleProfilingStatus(r, runtime, decodeURIComponent(statusId))) : routes[pathname];
+    const response = await (handler ?? unmatched)(request);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (!response.body) return res.end();
     const reader = response.body.getReader();
@@ -99,7 +105,7 @@ export async function startHarness(
       await fetch(`${sim.url}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ faults }) });
     },
     close: async () => {
-      registry.stop();
+      await runtime.stop();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await sim.close();

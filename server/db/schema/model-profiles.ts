@@ -6,7 +6,8 @@ import { timestamptz } from "./columns";
 /** Per-category quality, each in [0, 1]; a missing category means "not measured". */
 export type CategoryScores = Partial<Record<TaskCategory, number>>;
 
-export const SCORE_SOURCES = ["judge", "heuristic", "manual", "benchmark"] as const;
+// "check": graded by deterministic checks only (math answers, JSON fields, code tests), no judge.
+export const SCORE_SOURCES = ["judge", "check", "heuristic", "manual", "benchmark"] as const;
 export type ScoreSource = (typeof SCORE_SOURCES)[number];
 
 /** Where one category score came from, so the console can show (and routing can weigh) how it was measured. */

@@ -3,7 +3,8 @@ import type { TaskCategory } from "../../routing/categories";
 import { timestamptz } from "./columns";
 import { profilingJobs } from "./profiling-jobs";
 
-export const ANSWER_OUTCOMES = ["graded", "timeout", "error"] as const;
+// "ungraded": answered, but only the judge could grade it and the judge failed; left out of the scores.
+export const ANSWER_OUTCOMES = ["graded", "ungraded", "timeout", "error"] as const;
 export type AnswerOutcome = (typeof ANSWER_OUTCOMES)[number];
 
 /** One profiling prompt answered by one model in one job: what was measured and how it was graded. */
