@@ -86,7 +86,11 @@ export class ProfilingWorker {
   async work(): Promise<void> {
     if (this.config.ROUTER_PROFILE_AUTO) await this.queueUnprofiled();
     await this.markInterrupted();
-    for (let job = await this.claim(); job && !this.stopped; job = await this.claim()) await this.run(job);
+    while (!this.stopped) {
+      const job = await this.claim();
+      if (!job) return;
+      await this.run(job);
+    }
   }
 
   /** A job for the chat models that have no profile yet, unless one is already waiting or running for them. */
