@@ -68,7 +68,8 @@ export async function profileModel(ctx: ProfilerContext, run: ModelRun): Promise
 async function answerPrompt(ctx: ProfilerContext, adapter: BackendAdapter, run: ModelRun, prompt: ProfilePrompt, measured: MeasuredSpeed | undefined): Promise<NewProfilingAnswer> {
   const model = run.model.name;
   const base = { jobId: run.jobId, model, category: prompt.category, promptId: prompt.id };
-  const span = startGenAiSpan({ operation: "chat", provider: "smarterrouter.profiler", model, stream: true, maxTokens: prompt.maxTokens });
+  const provider = { ollama: "ollama", llamacpp: "llama_cpp", openai: "openai" }[adapter.config.kind];
+  const span = startGenAiSpan({ operation: "chat", provider, model, stream: true, maxTokens: prompt.maxTokens });
   const timeoutMs = promptTimeoutMs(measured, prompt.maxTokens, ctx.config);
   const result = await callModel(ctx, adapter, model, [{ role: "user", content: prompt.prompt }], {
     maxTokens: prompt.maxTokens,
