@@ -58,8 +58,13 @@ describe.each(["pglite", "postgres"] as const)("profiling the default fleet (%s)
     const unknown = await fetch(`${harness.url}/admin/reprofile?models=no-such-model`, { method: "POST", headers: auth });
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as { error: { message: string } }).error.message).toMatch(/no-such-model/);
-    const badForce = await fetch(`${harness.url}/admin/reprofile`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: '{"force": "yes"}' });
-    expect(badForce.status).toBe(400);
+    for (const body of ['{"force": "yes"}', '{"models": "a,b"}', '{"models": [1]}', "[]", "{not json"]) {
+      const bad = await fetch(`${harness.url}/admin/reprofile`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body });
+      expect(bad.status, body).toBe(400);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).toBeTruthy();
+    }
+    expect((await fetch(`${harness.url}/admin/reprofile?force=maybe`, { method: "POST", headers: auth })).status).toBe(400);
+    expect((await get("/admin/profiling_status/00000000-0000-4000-8000-000000000000")).status).toBe(404);
     expect((await get("/admin/profiling_status/not-a-job")).status).toBe(404);
     expect((await get("/admin/profiles?limit=abc")).status).toBe(422);
   });
