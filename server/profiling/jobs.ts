@@ -269,9 +269,14 @@ export class ProfilingWorker {
   }
 }
 
-/** Chat models worth profiling: not embedding-only, not the judge itself. */
+/** Reachable chat models worth profiling. */
 export function profileable(models: RegisteredModel[], judgeModel?: string): RegisteredModel[] {
-  return models.filter((model) => model.reachable && model.name !== judgeModel && !(model.capabilities?.length && model.capabilities.every((c) => c === "embedding")));
+  return models.filter((model) => model.reachable && isProfiledKind(model, judgeModel));
+}
+
+/** Not embedding-only, and not the judge itself (it would grade its own answers). */
+export function isProfiledKind(model: Pick<RegisteredModel, "name" | "capabilities">, judgeModel?: string): boolean {
+  return model.name !== judgeModel && !(model.capabilities?.length && model.capabilities.every((c) => c === "embedding"));
 }
 
 export async function createJob(database: DatabaseHandle, input: { models?: string[]; force?: boolean }): Promise<ProfilingJob> {

@@ -3,6 +3,7 @@ import { writeRoutingSettings } from "../config/live-settings";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
 import { createTestPostgresDatabase, type TestPostgresDatabase } from "../db/test-databases";
 import { startHarness, type Harness } from "../gateway/test-harness";
+import { checkHealth } from "../health";
 import { renderMetrics } from "../observability/metrics";
 import { TASK_CATEGORIES, type TaskCategory } from "../routing/categories";
 import { eventually } from "../simulator/test-support";
@@ -80,6 +81,9 @@ describe.each(["pglite", "postgres"] as const)("profiling the default fleet (%s)
       return status.status !== "queued" && status.status !== "running";
     }, 120_000);
     expect(status).toMatchObject({ status: "completed", progress: { totalModels: 6, completedModels: 6, failedModels: [] } });
+    // the embedding model and the judge are not profiled, and do not keep profiling "incomplete"
+    expect((await checkHealth(harness.runtime)).profiling).toMatchObject({ state: "idle", profiled_models: 6 });
+    expect((await checkHealth(harness.runtime)).profiling_complete).toBe(true);
 
     const { body } = await get<{ total: number; profiles: Profile[] }>("/admin/profiles");
     const profiles = new Map(body.profiles.map((p) => [p.name, p]));
