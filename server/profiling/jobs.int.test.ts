@@ -145,9 +145,11 @@ describe.each(["pglite", "postgres"] as const)("profiling jobs (%s)", (kind) => 
   });
 
   it("queues new unprofiled chat models once, and not again after they are profiled", async () => {
-    const a = await worker({ ROUTER_PROFILE_AUTO: "true" });
-    const first = await a.queueUnprofiled();
-    expect(first).toBeDefined();
+    const [a, b] = [await worker({ ROUTER_PROFILE_AUTO: "true" }), await worker({ ROUTER_PROFILE_AUTO: "true" })];
+    // two instances discovering the same new models at once queue one job
+    const queued = (await Promise.all([a.queueUnprofiled(), b.queueUnprofiled()])).filter(Boolean);
+    expect(queued).toHaveLength(1);
+    const first = queued[0];
     expect((await readJob(database, first!))!.models.sort()).toEqual(["big:14b", "sim-judge", "small:1b", "thinker:14b", "vision:7b"]);
     expect(await a.queueUnprofiled()).toBeUndefined();
     await a.work();

@@ -96,15 +96,20 @@ export class ProfilingWorker {
   /** A job for the chat models that have no profile yet, unless one is already waiting or running for them. */
   async queueUnprofiled(): Promise<string | undefined> {
     await this.registry.ensureFresh(this.config.ROUTER_POLLING_INTERVAL * 1000);
-    const { db } = this.database;
-    const profiled = new Set((await db.select({ name: modelProfiles.name }).from(modelProfiles).where(isNotNull(modelProfiles.lastProfiled))).map((row) => row.name));
-    const active = await db.select({ models: profilingJobs.models }).from(profilingJobs).where(inArray(profilingJobs.status, ACTIVE));
-    const pending = new Set(active.flatMap((job) => job.models));
-    const fresh = profileable(this.registry.models(), this.judge?.model).filter((model) => !profiled.has(model.name) && !pending.has(model.name));
-    if (!fresh.length || active.some((job) => job.models.length === 0)) return undefined;
-    const [job] = await db.insert(profilingJobs).values({ models: fresh.map((model) => model.name) }).returning({ id: profilingJobs.id });
-    this.logger.info("profiling new models", { models: fresh.map((model) => model.name).join(","), job: job.id });
-    return job.id;
+    // Serialised across instances by a transaction-scoped advisory lock, so two instances that
+    // discover the same new model queue it once.
+    const id = await this.database.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('smarterrouter.profiling.auto'))`);
+      const profiled = new Set((await tx.select({ name: modelProfiles.name }).from(modelProfiles).where(isNotNull(modelProfiles.lastProfiled))).map((row) => row.name));
+      const active = await tx.select({ models: profilingJobs.models }).from(profilingJobs).where(inArray(profilingJobs.status, ACTIVE));
+      const pending = new Set(active.flatMap((job) => job.models));
+      const fresh = profileable(this.registry.models(), this.judge?.model).filter((model) => !profiled.has(model.name) && !pending.has(model.name));
+      if (!fresh.length || active.some((job) => job.models.length === 0)) return undefined;
+      const [job] = await tx.insert(profilingJobs).values({ models: fresh.map((model) => model.name) }).returning({ id: profilingJobs.id });
+      this.logger.info("profiling new models", { models: fresh.map((model) => model.name).join(","), job: job.id });
+      return job.id;
+    });
+    return id;
   }
 
   private async markInterrupted(): Promise<void> {
