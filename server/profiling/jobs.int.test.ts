@@ -144,6 +144,22 @@ describe.each(["pglite", "postgres"] as const)("profiling jobs (%s)", (kind) => 
     expect((await renderMetrics("prometheus")).body).toMatch(/smarterrouter_profiling_prompts_total\{model="small:1b",category="math",outcome="timeout"\} [1-9]/);
   });
 
+  it("keeps an answer only the judge could grade out of the scores when the judge refuses, and says why", async () => {
+    await post(sim.url, "/__sim/faults", [{ model: "sim-judge", status: 401, message: "bad judge key" }]);
+    const a = await worker({ ROUTER_JUDGE_ENABLED: "true", ROUTER_JUDGE_BASE_URL: `${sim.url}/v1`, ROUTER_JUDGE_MODEL: "sim-judge" });
+    const job = await createJob(database, { models: ["big:14b"] });
+    await a.work();
+    const rows = await answers(job.id);
+    const creative = rows.find((row) => row.category === "creative")!;
+    expect(creative).toMatchObject({ outcome: "ungraded", judgeScore: null });
+    expect(creative.error).toMatch(/judge: bad judge key/);
+    // math is checked without the judge; coding keeps its (failed) test result
+    expect(rows.find((row) => row.category === "math")).toMatchObject({ outcome: "graded", judgeScore: null });
+    const [profile] = await database.db.select().from(modelProfiles).where(eq(modelProfiles.name, "big:14b"));
+    expect(Object.keys(profile.scores).sort()).toEqual(["coding", "extraction", "math"]);
+    expect(profile.scoreProvenance.math).toMatchObject({ source: "check", samples: 1 });
+  });
+
   it("queues new unprofiled chat models once, and not again after they are profiled", async () => {
     const [a, b] = [await worker({ ROUTER_PROFILE_AUTO: "true" }), await worker({ ROUTER_PROFILE_AUTO: "true" })];
     // two instances discovering the same new models at once queue one job

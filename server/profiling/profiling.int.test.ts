@@ -7,7 +7,7 @@ import { checkHealth } from "../health";
 import { renderMetrics } from "../observability/metrics";
 import { TASK_CATEGORIES, type TaskCategory } from "../routing/categories";
 import { eventually } from "../simulator/test-support";
-import { getProfileDetail } from "./service";
+import { cancelJob, getProfileDetail, listJobs, listProfiles } from "./service";
 
 // The whole profiler against the default simulated fleet and its judge, over the admin REST API.
 
@@ -113,6 +113,14 @@ describe.each(["pglite", "postgres"] as const)("profiling the default fleet (%s)
       expect(profile.tokens_per_second).toBeGreaterThan(0);
       expect(profile.load_time_ms).toBeGreaterThanOrEqual(0);
     }
+
+    // the console's domain functions see the same job
+    const listed = await listJobs(harness.runtime, { limit: 10, offset: 0 });
+    expect(listed.jobs.map((job) => job.id)).toContain(jobId);
+    expect(await cancelJob(harness.runtime, jobId)).toBe(false); // already finished
+    expect(await cancelJob(harness.runtime, "not-a-uuid")).toBe(false);
+    expect((await listProfiles(harness.runtime)).total).toBe(6);
+    expect(await getProfileDetail(harness.runtime, "no-such-model")).toBeUndefined();
 
     // per answer: the judge's score and rationale are kept
     const detail = await getProfileDetail(harness.runtime, "qwen2.5-coder:14b");
