@@ -144,6 +144,21 @@ describe.each(["pglite", "postgres"] as const)("profiling jobs (%s)", (kind) => 
     expect((await renderMetrics("prometheus")).body).toMatch(/smarterrouter_profiling_prompts_total\{model="small:1b",category="math",outcome="timeout"\} [1-9]/);
   });
 
+  it("records a model that cannot be profiled as failed and profiles the others", async () => {
+    await post(sim.url, "/__sim/faults", [{ model: "small:1b", path: "/api/chat", status: 500, message: "model crashed" }]);
+    const job = await createJob(database, { models: ["small:1b", "big:14b"] });
+    await (await worker()).work();
+    const finished = (await readJob(database, job.id))!;
+    expect(finished).toMatchObject({ status: "completed", error: "profiling failed for small:1b" });
+    expect(finished.progress).toMatchObject({
+      completedModels: 2,
+      failedModels: ["small:1b"],
+      models: { "small:1b": { state: "failed", completedPrompts: 0 }, "big:14b": { state: "done", completedPrompts: 3, totalPrompts: 3 } },
+    });
+    expect((finished.progress as JobProgress).models!["small:1b"].error).toMatch(/warm-up failed: model crashed/);
+    expect((await database.db.select().from(modelProfiles)).map((p) => p.name)).toEqual(["big:14b"]);
+  });
+
   it("keeps an answer only the judge could grade out of the scores when the judge refuses, and says why", async () => {
     await post(sim.url, "/__sim/faults", [{ model: "sim-judge", status: 401, message: "bad judge key" }]);
     const a = await worker({ ROUTER_JUDGE_ENABLED: "true", ROUTER_JUDGE_BASE_URL: `${sim.url}/v1`, ROUTER_JUDGE_MODEL: "sim-judge" });

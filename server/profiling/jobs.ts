@@ -26,7 +26,9 @@ export type WorkerOptions = {
   maxResumes?: number;
 };
 
-export type JobProgress = ProfilingJobProgress & { doneModels?: string[] };
+export type ModelProgress = { state: "running" | "done" | "failed"; completedPrompts: number; totalPrompts: number; error?: string };
+/** Per model as well, since several models run at once with ROUTER_PROFILE_PARALLEL_COUNT > 1. */
+export type JobProgress = ProfilingJobProgress & { doneModels?: string[]; models?: Record<string, ModelProgress> };
 
 const ACTIVE = ["queued", "running"] as const;
 
@@ -154,6 +156,8 @@ export class ProfilingWorker {
   private async run(job: ProfilingJob): Promise<void> {
     const started = performance.now();
     const controller = (this.current = new AbortController());
+    // stop() may have come while the claim was in flight
+    if (this.stopped) controller.abort(new Error("worker stopping"));
     const heartbeat = setInterval(() => void this.beat(job.id, controller), this.heartbeatMs);
     heartbeat.unref();
     try {
@@ -184,6 +188,8 @@ export class ProfilingWorker {
     const worker = async () => {
       for (let model = queue.shift(); model; model = queue.shift()) {
         controller.signal.throwIfAborted();
+        const perModel: ModelProgress = { state: "running", completedPrompts: 0, totalPrompts: prompts.length };
+        progress.models = { ...progress.models, [model.name]: perModel };
         Object.assign(progress, { currentModel: model.name, completedPrompts: 0 });
         await this.saveProgress(job.id, progress, controller);
         try {
@@ -195,13 +201,15 @@ export class ProfilingWorker {
               prompts,
               signal: controller.signal,
               onPrompt: async (answered) => {
-                progress.completedPrompts = answered;
+                progress.completedPrompts = perModel.completedPrompts = answered;
                 await this.saveProgress(job.id, progress, controller);
               },
             },
           );
+          perModel.state = "done";
         } catch (error) {
           if (controller.signal.aborted) throw error;
+          Object.assign(perModel, { state: "failed", error: error instanceof Error ? error.message.slice(0, 300) : String(error) });
           failed.add(model.name);
           this.logger.warn("profiling a model failed", { job: job.id, model: model.name, error });
         }
