@@ -202,7 +202,10 @@ async function probeVision(ctx: ProfilerContext, adapter: BackendAdapter, model:
     },
   ];
   const result = await callModel(ctx, adapter, model.name, messages, { maxTokens: 20, timeoutMs: promptTimeoutMs(measured, 20, ctx.config), signal, stream: false });
-  return !("failed" in result) && result.text.trim().length > 0;
+  if ("failed" in result || !result.text.trim()) return false;
+  // Some servers drop images a text model cannot read and answer anyway: seeing the colour is the
+  // evidence, or the backend's own vision capability when it declares one.
+  return /\bred\b/i.test(result.text) || (model.capabilities?.includes("vision") ?? false);
 }
 
 async function probeTools(ctx: ProfilerContext, adapter: BackendAdapter, model: RegisteredModel, measured: MeasuredSpeed | undefined, signal: AbortSignal): Promise<boolean> {
