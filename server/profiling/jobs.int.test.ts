@@ -53,6 +53,8 @@ describe.each(["pglite", "postgres"] as const)("profiling jobs (%s)", (kind) => 
 
   const chatsFor = async (model: string) => (await getJson<{ requests: { body: { model: string } }[] }>(sim.url, "/__sim/requests?path=/api/chat")).requests.filter((r) => r.body.model === model).length;
   const answers = (jobId: string) => database.db.select().from(profilingAnswers).where(eq(profilingAnswers.jobId, jobId));
+  /** Waits until the fleet holds a stalled request, so the instance under test is really stuck in it. */
+  const stalled = () => eventually(async () => (await getJson<{ stalledRequests: number }>(sim.url, "/__sim/state")).stalledRequests > 0, 10_000);
   const progressOf = async (jobId: string) => (await readJob(database, jobId))!.progress as JobProgress;
 
   it("lets only one of two instances claim a job", async () => {
@@ -70,6 +72,7 @@ describe.each(["pglite", "postgres"] as const)("profiling jobs (%s)", (kind) => 
     const job = await createJob(database, { models: ["small:1b", "big:14b"] });
     void a.work();
     await eventually(async () => (await progressOf(job.id))?.currentModel === "big:14b", 10_000);
+    await stalled();
     const smallChats = await chatsFor("small:1b");
     expect((await answers(job.id)).filter((row) => row.model === "small:1b")).toHaveLength(3);
     await database.db.update(profilingJobs).set({ heartbeatAt: sql`now() - interval '10 minutes'` }).where(eq(profilingJobs.id, job.id));
@@ -95,7 +98,7 @@ describe.each(["pglite", "postgres"] as const)("profiling jobs (%s)", (kind) => 
     const a = await worker({}, { instanceId: "a" });
     const job = await createJob(database, { models: ["small:1b"] });
     const running = a.work();
-    await eventually(async () => (await readJob(database, job.id))?.status === "running");
+    await stalled();
     await a.stop();
     await running;
     expect((await readJob(database, job.id))!).toMatchObject({ status: "queued", owner: null });
@@ -121,7 +124,7 @@ describe.each(["pglite", "postgres"] as const)("profiling jobs (%s)", (kind) => 
     const a = await worker({}, { heartbeatMs: 20 });
     const job = await createJob(database, { models: ["small:1b", "big:14b"] });
     const running = a.work();
-    await eventually(async () => (await readJob(database, job.id))?.status === "running");
+    await stalled();
     expect(await cancelJobById(database, job.id)).toBe(true);
     await running;
     expect((await readJob(database, job.id))!.status).toBe("cancelled");
