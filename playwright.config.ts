@@ -49,6 +49,8 @@ export default defineConfig({
         ROUTER_OLLAMA_URL: `http://127.0.0.1:${SIM_PORT}`,
         ROUTER_LOG_LEVEL: "WARNING",
         ROUTER_ADMIN_API_KEY: E2E_ADMIN_KEY,
+        // background profiling would change routing under the specs
+        ROUTER_PROFILE_AUTO: "false",
       },
       stdout: "ignore",
       stderr: "pipe",

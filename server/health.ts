@@ -2,6 +2,7 @@ import { inArray, isNotNull, and, sql } from "drizzle-orm";
 import { redactUrl } from "./config/backends";
 import { discoverModels } from "./backends/discovery";
 import { modelProfiles, profilingJobs } from "./db/schema";
+import { isProfiledKind } from "./profiling/jobs";
 import type { Runtime } from "./runtime";
 import { VERSION } from "./version";
 
@@ -41,7 +42,10 @@ async function buildReport(runtime: Runtime): Promise<HealthReport> {
     Promise.all(runtime.backends.map((backend) => discoverModels(backend))),
   ]);
   const modelNames = [...new Set(discoveries.flatMap((result) => (result.ok ? result.models.map((model) => model.name) : [])))];
-  const profiling = databaseUp ? await readProfilingState(runtime, modelNames) : { state: "unknown" as const, profiled_models: 0, queued_or_running_jobs: 0 };
+  // Embedding models and the judge are never profiled, so they do not hold "complete" back.
+  const judge = runtime.config.ROUTER_JUDGE_ENABLED ? runtime.config.ROUTER_JUDGE_MODEL : undefined;
+  const toProfile = modelNames.filter((name) => isProfiledKind(runtime.registry.find(name) ?? { name }, judge));
+  const profiling = databaseUp ? await readProfilingState(runtime, toProfile) : { state: "unknown" as const, profiled_models: 0, queued_or_running_jobs: 0 };
   const backendsUp = discoveries.filter((result) => result.ok).length;
   const status: HealthStatus = modelNames.length === 0 ? "down" : !databaseUp || backendsUp < discoveries.length ? "degraded" : "ok";
   return {
@@ -64,7 +68,7 @@ async function buildReport(runtime: Runtime): Promise<HealthReport> {
     }),
     backend_connected: backendsUp > 0,
     models_available: modelNames.length,
-    profiling_complete: modelNames.length > 0 && profiling.profiled_models >= modelNames.length && profiling.queued_or_running_jobs === 0,
+    profiling_complete: toProfile.length > 0 && profiling.profiled_models >= toProfile.length && profiling.queued_or_running_jobs === 0,
     profiling,
   };
 }

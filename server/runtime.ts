@@ -16,6 +16,7 @@ import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } fro
 import type { Logger } from "./observability/logger";
 import { processLogger } from "./observability/process-logger";
 import { VramMonitor } from "./vram/monitor";
+import { ProfilingWorker } from "./profiling/jobs";
 import { VERSION } from "./version";
 
 // Everything a request handler needs from the process, created once per process (and shared
@@ -42,6 +43,10 @@ export type Runtime = {
   adminKey: AdminKey;
   /** The background benchmark sync; set only in the server process (not in test harnesses). */
   benchmarkSchedule?: BenchmarkSchedule;
+  /** Runs profiling jobs; started once per process by startRuntime (tests drive it directly). */
+  profiler: ProfilingWorker;
+  /** Stops the background work this runtime started. */
+  stop: () => Promise<void>;
 };
 
 const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
@@ -71,6 +76,7 @@ async function startRuntime(): Promise<Runtime> {
   runtime.registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
   void runtime.vram.start(); // in the background: requests do not wait for GPU detection
   runtime.benchmarkSchedule = startBenchmarkSchedule(runtime);
+  runtime.profiler.start();
   return runtime;
 }
 
@@ -84,7 +90,8 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
   let knowledge: KnowledgeStore | undefined = undefined;
   const vram = new VramMonitor({ config, logger, registry, profiledVramGb: (model) => knowledge?.profiledVramGb(model) });
   knowledge = new KnowledgeStore(database, registry, config, logger, vram.manager);
-  return {
+  const profiler = new ProfilingWorker(database, registry, config, logger, { pollMs: config.ROUTER_POLLING_INTERVAL * 1000 });
+  const runtime: Runtime = {
     config,
     logger,
     backends,
@@ -99,5 +106,13 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
     trustedProxies: parseTrustedProxies(config.ROUTER_TRUSTED_PROXIES),
     vram,
     adminKey: resolveAdminKey(config, logger),
+    profiler,
+    stop: async () => {
+      registry.stop();
+      vram.stop();
+      runtime.benchmarkSchedule?.stop();
+      await profiler.stop();
+    },
   };
+  return runtime;
 }

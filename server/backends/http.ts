@@ -7,7 +7,7 @@ import type { BackendConfig } from "../config/backends";
  */
 export function backendRequest(backend: BackendConfig, path: string): { url: string; headers: Record<string, string> } {
   const url = new URL(`${backend.url}${path}`);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...backend.headers };
   if (url.username || url.password) {
     const user = decodeURIComponent(url.username);
     const password = decodeURIComponent(url.password);

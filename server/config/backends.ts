@@ -9,6 +9,8 @@ export type BackendConfig = {
   modelPrefix: string;
   /** Ollama needs images inline: may the router download http(s) image URLs for it? */
   fetchImageUrls?: boolean;
+  /** Extra request headers (the judge's HTTP-Referer / X-Title for OpenRouter-style servers). */
+  headers?: Record<string, string>;
 };
 
 /**

@@ -109,6 +109,7 @@ export const SETTINGS = {
   ROUTER_PROFILE_MEASURE_VRAM: setting(P, bool, "true", "Measure each model's VRAM while profiling"),
   ROUTER_PROFILE_VRAM_SAMPLE_DELAY: setting(P, num(0, 600), "2.0", "Seconds to wait before sampling VRAM after a load"),
   ROUTER_PROFILE_VRAM_SAMPLES: setting(P, int(1, 100), "3", "VRAM samples taken per model"),
+  ROUTER_PROFILE_AUTO: setting(P, bool, "true", "Profile newly discovered models automatically in the background"),
 
   ROUTER_JUDGE_ENABLED: setting(J, bool, "false", "Grade profiling answers with an LLM judge"),
   ROUTER_JUDGE_MODEL: setting(J, text, "gpt-4o", "Judge model name"),
@@ -118,6 +119,8 @@ export const SETTINGS = {
   ROUTER_JUDGE_X_TITLE: setting(J, text, undefined, "X-Title header for OpenRouter-style judges"),
   ROUTER_JUDGE_MAX_RETRIES: setting(J, int(0, 10), "3", "Retries for a failed judge call"),
   ROUTER_JUDGE_RETRY_BASE_DELAY: setting(J, num(0, 60), "1.0", "Seconds before the first retry (doubles each time)"),
+  ROUTER_JUDGE_TIMEOUT: setting(J, num(1, 3600), "60", "Seconds one judge call may take before it counts as failed (and is retried)"),
+  ROUTER_JUDGE_CONCURRENCY: setting(J, int(1, 64), "2", "Judge calls in flight at once"),
 
   ROUTER_BENCHMARK_SOURCES: setting(M, listOf(["huggingface", "lmsys", "artificial_analysis"]), "huggingface,lmsys", "Benchmark sources to sync (huggingface, lmsys, artificial_analysis); their figures are averaged per category, weighted by how sure each name match is"),
   ROUTER_ARTIFICIAL_ANALYSIS_API_KEY: setting(M, text, undefined, "API key for ArtificialAnalysis", true),

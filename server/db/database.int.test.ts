@@ -77,7 +77,7 @@ for (const backend of backends) {
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
       );
       expect(tables.map((t) => t.table_name)).toEqual(schemaTables);
-      expect(schemaTables).toHaveLength(10);
+      expect(schemaTables).toHaveLength(11);
       const journal = await rows<{ n: number }>(handle, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
       expect(journal[0]?.n).toBe(journalEntries);
     });

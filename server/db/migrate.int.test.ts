@@ -51,7 +51,7 @@ describe.skipIf(skipPostgresTests())("migrations on postgres", () => {
     expect(
       await count(first, sql`select count(distinct hash)::int as n from drizzle.__drizzle_migrations`),
     ).toBe(journalEntries);
-    expect(await count(first, sql`select count(*)::int as n from information_schema.tables where table_schema = 'public'`)).toBe(10);
+    expect(await count(first, sql`select count(*)::int as n from information_schema.tables where table_schema = 'public'`)).toBe(11);
   });
 
   it("waits for the migration lock another instance holds", async () => {

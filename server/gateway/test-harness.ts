@@ -9,6 +9,7 @@ import { UNMATCHED_ENDPOINT, withObservability, type RouteHandler } from "../obs
 import { createLogger, type Logger } from "../observability/logger";
 import { serveMetrics } from "../observability/metrics-endpoint";
 import { assembleRuntime, type Runtime } from "../runtime";
+import { handleProfiles, handleProfilingStatus, handleReprofile } from "../profiling/admin-api";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator/server";
 import { handleVram } from "./admin-vram";
 import { handleBenchmarkAliases, handleImportBenchmarks, handleListBenchmarks, handleSyncBenchmarks } from "./admin-benchmarks";
@@ -55,6 +56,8 @@ export async function startHarness(
     "/admin/benchmarks/import": route("/admin/benchmarks/import", (request) => handleImportBenchmarks(request, runtime)),
     "/admin/sync-benchmarks": route("/admin/sync-benchmarks", (request) => handleSyncBenchmarks(request, runtime)),
     "/admin/benchmark-aliases": route("/admin/benchmark-aliases", (request) => handleBenchmarkAliases(request, runtime)),
+    "/admin/reprofile": route("/admin/reprofile", (request) => handleReprofile(request, runtime)),
+    "/admin/profiles": route("/admin/profiles", (request) => handleProfiles(request, runtime)),
     "/metrics": route("/metrics", (request) => serveMetrics(request, config.ROUTER_METRICS_TOKEN), true),
   };
   const unmatched = route(UNMATCHED_ENDPOINT, handleUnknownPath);
@@ -75,7 +78,10 @@ export async function startHarness(
       // @ts-expect-error Node's fetch needs duplex for streamed request bodies
       duplex: "half",
     });
-    const response = await (routes[new URL(request.url).pathname] ?? unmatched)(request);
+    const pathname = new URL(request.url).pathname;
+    const statusId = /^\/admin\/profiling_status\/([^/]+)$/.exec(pathname)?.[1];
+    const handler = statusId ? route("/admin/profiling_status/{id}", (r) => handleProfilingStatus(r, runtime, decodeURIComponent(statusId))) : routes[pathname];
+    const response = await (handler ?? unmatched)(request);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (!response.body) return res.end();
     const reader = response.body.getReader();
@@ -106,8 +112,7 @@ export async function startHarness(
       await fetch(`${sim.url}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ faults }) });
     },
     close: async () => {
-      registry.stop();
-      runtime.vram.stop();
+      await runtime.stop();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await sim.close();

@@ -11,6 +11,7 @@ const DECISION_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005
 const PER_TOKEN_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1];
 const FEEDBACK_BUCKETS = [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1];
 const JUDGE_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+const PROFILING_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400];
 const LOAD_BUCKETS = [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
 // OpenTelemetry GenAI semantic-convention bucket advice.
 const GEN_AI_TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
@@ -56,6 +57,8 @@ function createMetrics() {
     judgeScore: histogram("smarterrouter_judge_score", "LLM-judge scores of profiling answers (0..1)", ["model", "category", "judge_model"], JUDGE_BUCKETS),
     judgeCalls: counter("smarterrouter_judge_calls_total", "LLM-judge calls", ["judge_model", "outcome"]),
     profilingJobs: counter("smarterrouter_profiling_jobs_total", "Profiling jobs finished", ["outcome"]),
+    profilingJobDuration: histogram("smarterrouter_profiling_job_duration_seconds", "Wall time of a finished profiling job (this instance's share when it was resumed)", ["outcome"], PROFILING_BUCKETS),
+    profilingPrompts: counter("smarterrouter_profiling_prompts_total", "Profiling prompts answered, by result", ["model", "category", "outcome"]),
     rateLimitHits: counter("smarterrouter_rate_limit_hits_total", "Requests refused by a rate limit", ["scope", "endpoint"]),
     benchmarkSourceSyncs: counter("smarterrouter_benchmark_source_syncs_total", "Benchmark source fetches during syncs, by outcome (ok, error, skipped)", ["source", "outcome"]),
     benchmarkMatchedModels: gauge("smarterrouter_benchmark_matched_models", "Backend models a benchmark source matched at its last successful sync", ["source"]),
@@ -178,6 +181,26 @@ export function recordUsage(call: GenAiCall & { inputTokens: number; outputToken
   const labels = { gen_ai_operation_name: call.operation, gen_ai_provider_name: call.provider, gen_ai_request_model: call.model, gen_ai_response_model: call.model };
   metrics.genAiTokenUsage.observe({ ...labels, gen_ai_token_type: "input" }, call.inputTokens);
   metrics.genAiTokenUsage.observe({ ...labels, gen_ai_token_type: "output" }, call.outputTokens);
+}
+
+export type JudgeCallOutcome = "success" | "rate_limited" | "server_error" | "client_error" | "timeout" | "connect" | "malformed";
+
+/** One judge HTTP call (each retry counts once). */
+export function recordJudgeCall(judgeModel: string, outcome: JudgeCallOutcome): void {
+  metrics.judgeCalls.inc({ judge_model: judgeModel, outcome });
+}
+
+export function recordJudgeScore(model: string, category: string, judgeModel: string, score: number): void {
+  metrics.judgeScore.observe({ model, category, judge_model: judgeModel }, score);
+}
+
+export function recordProfilingPrompt(model: string, category: string, outcome: "graded" | "timeout" | "error"): void {
+  metrics.profilingPrompts.inc({ model, category, outcome });
+}
+
+export function recordProfilingJob(outcome: "completed" | "failed" | "cancelled" | "interrupted", seconds: number): void {
+  metrics.profilingJobs.inc({ outcome });
+  metrics.profilingJobDuration.observe({ outcome }, seconds);
 }
 
 export function recordFeedbackScore(model: string, score: number): void {

@@ -7,6 +7,9 @@ import { startTracing, type TracingHandle } from "../../instrumentation.node";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
 import { routingDecisions } from "../db/schema";
 import { startHarness, type Harness } from "../gateway/test-harness";
+import { parseConfig } from "../config/env";
+import { createJob, ProfilingWorker } from "../profiling/jobs";
+import { createLogger } from "./logger";
 import { recordEvaluation } from "./tracing";
 
 // The real SDK set-up (instrumentation.node.ts) exporting OTLP/HTTP JSON to a local receiver,
@@ -241,5 +244,30 @@ describe("recordEvaluation", () => {
       },
       { name: "gen_ai.evaluation.result", attributes: { "gen_ai.evaluation.name": "profile.math", "gen_ai.evaluation.score.value": 0.25 } },
     ]);
+  });
+});
+
+describe("profiling spans", () => {
+  it("puts each judge verdict on the profiled answer's chat span as a gen_ai.evaluation.result event", async () => {
+    const config = parseConfig({
+      ROUTER_OLLAMA_URL: harness.sim.url,
+      ROUTER_JUDGE_ENABLED: "true",
+      ROUTER_JUDGE_BASE_URL: `${harness.sim.url}/v1`,
+      ROUTER_JUDGE_MODEL: "sim-judge",
+      ROUTER_PROFILE_PROMPTS_PER_CATEGORY: "1",
+      ROUTER_PROFILE_VRAM_SAMPLE_DELAY: "0",
+    });
+    const worker = new ProfilingWorker(database, harness.runtime.registry, config, createLogger({ level: "CRITICAL", format: "text", write: () => {} }));
+    await createJob(database, { models: ["mistral-nemo:12b"] });
+    await worker.work();
+    await tracing.flush();
+    const judged = received
+      .filter((span) => span.name === "chat mistral-nemo:12b" && span.kind === SPAN_KIND.CLIENT)
+      .flatMap((span) => (span.events ?? []).map((event) => ({ span: span.attributes, event: event.name, attributes: attributesOf(event.attributes) })));
+    // six of the seven prompts go to the judge (math is checked deterministically)
+    expect(judged).toHaveLength(6);
+    const creative = judged.find((entry) => entry.attributes["gen_ai.evaluation.name"] === "smarterrouter.profile.creative")!;
+    expect(creative).toMatchObject({ span: { "gen_ai.provider.name": "ollama", "gen_ai.request.model": "mistral-nemo:12b" }, event: "gen_ai.evaluation.result", attributes: { "gen_ai.evaluation.score.label": "creative-1" } });
+    expect(creative.attributes["gen_ai.evaluation.score.value"]).toBeCloseTo(0.78, 1);
   });
 });

@@ -5,6 +5,7 @@ export * from "./console-sessions";
 export * from "./model-benchmarks";
 export * from "./model-feedback";
 export * from "./model-profiles";
+export * from "./profiling-answers";
 export * from "./profiling-jobs";
 export * from "./routing-decisions";
 export * from "./settings";

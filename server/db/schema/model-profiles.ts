@@ -6,7 +6,8 @@ import { timestamptz } from "./columns";
 /** Per-category quality, each in [0, 1]; a missing category means "not measured". */
 export type CategoryScores = Partial<Record<TaskCategory, number>>;
 
-export const SCORE_SOURCES = ["judge", "heuristic", "manual", "benchmark"] as const;
+// "check": graded by deterministic checks only (math answers, JSON fields, code tests), no judge.
+export const SCORE_SOURCES = ["judge", "check", "heuristic", "manual", "benchmark"] as const;
 export type ScoreSource = (typeof SCORE_SOURCES)[number];
 
 /** Where one category score came from, so the console can show (and routing can weigh) how it was measured. */
@@ -32,6 +33,8 @@ export const modelProfiles = pgTable(
     avgResponseTimeMs: real("avg_response_time_ms"),
     tokensPerSecond: real("tokens_per_second"),
     timeToFirstTokenMs: real("time_to_first_token_ms"),
+    /** Wall time of the profiling warm-up request on a cold model: load plus a one-token answer. */
+    loadTimeMs: real("load_time_ms"),
     vision: boolean("vision").notNull().default(false),
     toolCalling: boolean("tool_calling").notNull().default(false),
     embeddings: boolean("embeddings").notNull().default(false),

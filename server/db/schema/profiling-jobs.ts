@@ -1,7 +1,8 @@
-import { check, index, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { oneOf, timestamptz } from "./columns";
 
-export const PROFILING_JOB_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
+// "interrupted": its owner stopped responding too many times; the answers it recorded are kept.
+export const PROFILING_JOB_STATUSES = ["queued", "running", "completed", "failed", "cancelled", "interrupted"] as const;
 export type ProfilingJobStatus = (typeof PROFILING_JOB_STATUSES)[number];
 
 export type ProfilingJobProgress = {
@@ -11,6 +12,8 @@ export type ProfilingJobProgress = {
   completedPrompts?: number;
   totalPrompts?: number;
   failedModels?: string[];
+  /** Times the job was taken over after its owner stopped heartbeating. */
+  resumedCount?: number;
 };
 
 export const profilingJobs = pgTable(
@@ -19,6 +22,8 @@ export const profilingJobs = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     status: text("status", { enum: PROFILING_JOB_STATUSES }).notNull().default("queued"),
     models: jsonb("models").$type<string[]>().notNull().default([]),
+    /** Re-profile models that already have a profile (operator re-profile); false skips them. */
+    force: boolean("force").notNull().default(false),
     progress: jsonb("progress").$type<ProfilingJobProgress>(),
     /** Instance id of the process running the job; a stale heartbeat lets another instance take over. */
     owner: text("owner"),
