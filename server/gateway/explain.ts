@@ -1,13 +1,11 @@
-import { checkAdminKey } from "../auth/admin-key";
 import type { ChatRequest } from "../backends/types";
 import type { Runtime } from "../runtime";
-import { errorResponse, gatewayHeaders, unexpectedErrorResponse } from "./responses";
-import { readJsonBody, requestIdFor } from "./request-input";
+import { adminEndpoint } from "./admin-endpoint";
+import { readJsonBody } from "./request-input";
 import { explainDecision, routeChat } from "./route-request";
 import { parseChatRequest } from "./wire/chat-request";
 import { WireError } from "./wire/errors";
 import { stripSignaturesFromHistory } from "./wire/signature";
-import { withRateLimit } from "./rate-limit";
 
 const MAX_PROMPT_CHARS = 100_000;
 
@@ -15,23 +13,12 @@ const MAX_PROMPT_CHARS = 100_000;
  * GET /admin/explain?prompt=… and POST /admin/explain (a chat request): what routing would do and
  * why, with no side effects (no cache reads or writes, no decision row, nothing sent to a model).
  */
-export function handleExplain(request: Request, runtime: Runtime): Promise<Response> {
-  return withRateLimit(request, runtime, { scope: "admin", endpoint: "/admin/explain" }, () => serveExplain(request, runtime));
-}
-
-async function serveExplain(request: Request, runtime: Runtime): Promise<Response> {
-  const requestId = requestIdFor(request);
-  const auth = checkAdminKey(request, runtime.adminKey.key);
-  if (!auth.ok) return errorResponse(auth.status, auth.message, { requestId, headers: { "www-authenticate": "Bearer" } });
-  try {
-    const chat = request.method === "GET" ? chatFromQuery(new URL(request.url)) : await chatFromBody(request, runtime);
-    await runtime.registry.ensureFresh(runtime.config.ROUTER_POLLING_INTERVAL * 1000);
-    const { decision } = await routeChat(runtime, { ...chat, messages: stripSignaturesFromHistory(chat.messages, runtime.config.ROUTER_SIGNATURE_FORMAT) }, { writeCache: false });
-    return Response.json(explainDecision(decision), { headers: gatewayHeaders({ requestId }) });
-  } catch (error) {
-    return unexpectedErrorResponse(error, { requestId, logger: runtime.logger, what: "explain request" });
-  }
-}
+export const handleExplain = adminEndpoint("/admin/explain", async (request, runtime) => {
+  const chat = request.method === "GET" ? chatFromQuery(new URL(request.url)) : await chatFromBody(request, runtime);
+  await runtime.registry.ensureFresh(runtime.config.ROUTER_POLLING_INTERVAL * 1000);
+  const { decision } = await routeChat(runtime, { ...chat, messages: stripSignaturesFromHistory(chat.messages, runtime.config.ROUTER_SIGNATURE_FORMAT) }, { writeCache: false });
+  return Response.json(explainDecision(decision));
+});
 
 function chatFromQuery(url: URL): Omit<ChatRequest, "model"> {
   const prompt = url.searchParams.get("prompt");

@@ -1,7 +1,6 @@
-import { checkAdminKey } from "../auth/admin-key";
-import { withRateLimit } from "../gateway/rate-limit";
-import { readJsonBody, requestIdFor } from "../gateway/request-input";
-import { errorResponse, gatewayHeaders, unexpectedErrorResponse } from "../gateway/responses";
+import { adminEndpoint, intParam } from "../gateway/admin-endpoint";
+import { readJsonBody } from "../gateway/request-input";
+import { errorResponse } from "../gateway/responses";
 import { WireError } from "../gateway/wire/errors";
 import type { Runtime } from "../runtime";
 import { getJob, listProfiles, ProfilingInputError, startProfilingJob } from "./service";
@@ -9,25 +8,14 @@ import { getJob, listProfiles, ProfilingInputError, startProfilingJob } from "./
 // SmarterRouter's /admin profiling endpoints. Unlike the original, reprofile only queues a job and
 // answers at once (202 with its id); GET /admin/profiling_status/{id} follows it.
 
-type Handler = (request: Request, requestId: string) => Promise<Response>;
-
-function adminEndpoint(request: Request, runtime: Runtime, endpoint: string, handler: Handler): Promise<Response> {
-  return withRateLimit(request, runtime, { scope: "admin", endpoint }, async () => {
-    const requestId = requestIdFor(request);
-    const auth = checkAdminKey(request, runtime.adminKey.key);
-    if (!auth.ok) return errorResponse(auth.status, auth.message, { requestId, headers: { "www-authenticate": "Bearer" } });
-    try {
-      return await handler(request, requestId);
-    } catch (error) {
-      if (error instanceof ProfilingInputError) return errorResponse(400, error.message, { requestId });
-      return unexpectedErrorResponse(error, { requestId, logger: runtime.logger, what: `${endpoint} request` });
-    }
-  });
+function profilingInputError(error: unknown, requestId: string): Response | undefined {
+  return error instanceof ProfilingInputError ? errorResponse(400, error.message, { requestId }) : undefined;
 }
 
 /** POST /admin/reprofile?force=true&models=a,b (or the same as a JSON body). */
-export function handleReprofile(request: Request, runtime: Runtime): Promise<Response> {
-  return adminEndpoint(request, runtime, "/admin/reprofile", async (req, requestId) => {
+export const handleReprofile = adminEndpoint(
+  "/admin/reprofile",
+  async (req, runtime) => {
     const url = new URL(req.url);
     // SmarterRouter took query parameters only; a JSON body is optional.
     const isJson = /^application\/json\b/i.test(req.headers.get("content-type") ?? "");
@@ -41,25 +29,29 @@ export function handleReprofile(request: Request, runtime: Runtime): Promise<Res
     const models = (fields.models as string[] | undefined) ?? url.searchParams.get("models")?.split(",");
     const force = (fields.force as boolean | undefined) ?? (queryForce !== null && /^(true|1)$/i.test(queryForce));
     const job = await startProfilingJob(runtime, { models, force });
-    return Response.json({ job_id: job.id, task_id: job.id, status: job.status, models: job.models, force: job.force }, { status: 202, headers: gatewayHeaders({ requestId }) });
-  });
-}
+    return Response.json({ job_id: job.id, task_id: job.id, status: job.status, models: job.models, force: job.force }, { status: 202 });
+  },
+  profilingInputError,
+);
 
 /** GET /admin/profiling_status/{id} */
 export function handleProfilingStatus(request: Request, runtime: Runtime, id: string): Promise<Response> {
-  return adminEndpoint(request, runtime, "/admin/profiling_status/{id}", async (_req, requestId) => {
-    const job = await getJob(runtime, id);
-    if (!job) return errorResponse(404, `No profiling job ${id}`, { requestId });
-    return Response.json(job, { headers: gatewayHeaders({ requestId }) });
-  });
+  const endpoint = adminEndpoint(
+    "/admin/profiling_status/{id}",
+    async (_req, rt, requestId) => {
+      const job = await getJob(rt, id);
+      return job ? Response.json(job) : errorResponse(404, `No profiling job ${id}`, { requestId });
+    },
+    profilingInputError,
+  );
+  return endpoint(request, runtime);
 }
 
 /** GET /admin/profiles?limit=&offset= (limit clamped to 1…1000, offset ≥ 0, as the original). */
-export function handleProfiles(request: Request, runtime: Runtime): Promise<Response> {
-  return adminEndpoint(request, runtime, "/admin/profiles", async (req, requestId) => {
+export const handleProfiles = adminEndpoint("/admin/profiles", async (req, runtime) => {
     const url = new URL(req.url);
-    const limit = Math.min(1000, Math.max(1, integerParam(url, "limit", 100)));
-    const offset = Math.max(0, integerParam(url, "offset", 0));
+    const limit = intParam(url, "limit", 100, 1, 1000);
+    const offset = intParam(url, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
     const { profiles, total } = await listProfiles(runtime, { limit, offset });
     const body = profiles.map((p) => ({
       name: p.name,
@@ -81,13 +73,5 @@ export function handleProfiles(request: Request, runtime: Runtime): Promise<Resp
       tool_calling: p.toolCalling,
       vram_required_gb: p.vramRequiredGb,
     }));
-    return Response.json({ total, limit, offset, profiles: body }, { headers: gatewayHeaders({ requestId }) });
-  });
-}
-
-function integerParam(url: URL, name: string, fallback: number): number {
-  const raw = url.searchParams.get(name);
-  if (raw === null) return fallback;
-  if (!/^-?\d+$/.test(raw.trim())) throw new WireError(422, `'${name}' must be an integer`, name);
-  return Number(raw);
-}
+    return Response.json({ total, limit, offset, profiles: body });
+});
