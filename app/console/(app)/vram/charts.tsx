@@ -63,7 +63,7 @@ export function LineChart({ times, series, label, testId }: { times: string[]; s
 }
 
 /** A horizontal bar: `value` of `max`, with tick marks at the given percentages. */
-export function UsageBar({ value, max, ticks, label, testId }: { value: number; max: number; ticks: { pct: number; label: string }[]; label: string; testId?: string }) {
+export function UsageBar({ value, max, ticks, label, testId }: { value: number; max: number; ticks: { pct: number; label: string; strong?: boolean }[]; label: string; testId?: string }) {
   const pct = max > 0 ? Math.min(100, (value / max) * 100) : 0;
   const fill = pct >= 95 ? "fill-rose-500" : pct >= 85 ? "fill-amber-500" : pct >= 75 ? "fill-yellow-400" : "fill-emerald-500";
   return (
@@ -72,11 +72,11 @@ export function UsageBar({ value, max, ticks, label, testId }: { value: number; 
         <title>{label}</title>
         <rect width="100" height="6" className="fill-slate-800" />
         <rect width={pct} height="6" className={fill} />
-        {ticks.map((tick) => <line key={tick.label} x1={tick.pct} x2={tick.pct} y1="0" y2="6" className="stroke-slate-300" strokeWidth="1" vectorEffect="non-scaling-stroke" />)}
+        {ticks.map((tick) => <line key={tick.label} x1={tick.pct} x2={tick.pct} y1="0" y2="6" className={tick.strong ? "stroke-amber-400" : "stroke-slate-300"} strokeWidth={tick.strong ? 2 : 1} vectorEffect="non-scaling-stroke" />)}
       </svg>
       <div className="relative h-4 text-[10px] text-slate-500">
         {ticks.map((tick) => (
-          <span key={tick.label} className="absolute -translate-x-1/2 whitespace-nowrap" style={{ left: `${tick.pct}%` }}>{tick.label}</span>
+          <span key={tick.label} className={`absolute -translate-x-1/2 whitespace-nowrap ${tick.strong ? "text-amber-300" : ""}`} style={{ left: `${tick.pct}%` }}>{tick.label}</span>
         ))}
       </div>
     </div>

@@ -59,9 +59,9 @@ function Report({ data }: { data: VramReport }) {
 }
 
 function budgetHint(source: VramReport["budget"]["source"]): string {
-  if (source === "configured") return "ROUTER_VRAM_MAX_TOTAL_GB";
-  if (source === "detected") return "90% of the detected GPU memory";
-  return "no GPU detected and none configured: nothing is unloaded";
+  if (source === "configured") return "configured";
+  if (source === "detected") return "90% of detected GPU memory";
+  return "none known: nothing is unloaded";
 }
 
 function SamplerState({ data }: { data: VramReport }) {
@@ -78,27 +78,33 @@ function SamplerState({ data }: { data: VramReport }) {
 
 function BudgetPanel({ data }: { data: VramReport }) {
   const { budget } = data;
-  // The warnings are computed on the GPUs' memory when sampled, else on the budget.
-  const onGpus = data.utilization_pct !== null;
-  const used = onGpus ? (data.used_gb ?? 0) : budget.allocated_gb;
-  const max = onGpus ? (data.total_gb ?? 0) : (budget.max_gb ?? 0);
-  const ticks = WARNING_LEVELS.map((pct) => ({ pct, label: pct === budget.unload_threshold_pct && budget.auto_unload ? `${pct}% · unload` : `${pct}%` }));
-  if (budget.auto_unload && !WARNING_LEVELS.includes(budget.unload_threshold_pct)) ticks.push({ pct: budget.unload_threshold_pct, label: `unload ${budget.unload_threshold_pct}%` });
+  const levels = budget.auto_unload ? [...new Set([...WARNING_LEVELS, budget.unload_threshold_pct])].sort((a, b) => a - b) : WARNING_LEVELS;
+  const ticks = levels.map((pct) => ({ pct, label: `${pct}%`, strong: budget.auto_unload && pct === budget.unload_threshold_pct }));
+  const gpuUsed = data.used_gb ?? 0;
+  const gpuTotal = data.total_gb ?? 0;
   return (
-    <Panel title={onGpus ? "GPU memory · warnings" : "Budget · warnings"} testId="vram-budget-panel">
-      {max > 0 ? (
-        <>
-          <p className="mb-2 text-sm">
-            {used.toFixed(2)} GB of {max.toFixed(2)} GB {onGpus ? "GPU memory in use" : "budget allocated to loaded models"}
-            {onGpus && budget.max_gb !== null ? ` · models hold ${budget.allocated_gb} GB of a ${budget.max_gb} GB budget` : ""}
-          </p>
-          <UsageBar value={used} max={max} ticks={ticks} label={`${used.toFixed(2)} of ${max.toFixed(2)} GB`} testId="vram-usage-bar" />
-        </>
-      ) : (
-        <p className="text-sm text-slate-400">No budget: set ROUTER_VRAM_MAX_TOTAL_GB or run where a GPU is detected.</p>
-      )}
+    <Panel title="Budget · warnings" testId="vram-budget-panel">
+      <div className="grid gap-4 lg:grid-cols-2">
+        <div>
+          {budget.max_gb !== null ? (
+            <>
+              <p className="mb-2 text-sm">Models hold {budget.allocated_gb.toFixed(2)} GB of the {budget.max_gb} GB budget ({budget.source})</p>
+              <UsageBar value={budget.allocated_gb} max={budget.max_gb} ticks={ticks} label={`${budget.allocated_gb.toFixed(2)} of the ${budget.max_gb} GB budget`} testId="vram-budget-bar" />
+            </>
+          ) : (
+            <p className="text-sm text-slate-400">No budget: set ROUTER_VRAM_MAX_TOTAL_GB or run where a GPU is detected. Nothing is unloaded.</p>
+          )}
+        </div>
+        {gpuTotal > 0 ? (
+          <div>
+            <p className="mb-2 text-sm">GPUs: {gpuUsed.toFixed(2)} GB of {gpuTotal.toFixed(2)} GB in use</p>
+            <UsageBar value={gpuUsed} max={gpuTotal} ticks={ticks} label={`${gpuUsed.toFixed(2)} of ${gpuTotal.toFixed(2)} GB GPU memory`} testId="vram-gpu-bar" />
+          </div>
+        ) : null}
+      </div>
       <p className="mt-2 text-xs text-slate-500">
-        Notices at 75 / 85 / 95 %; {budget.auto_unload ? `auto-unload at ${budget.unload_threshold_pct}% (strategy ${budget.strategy})` : "auto-unload is off"}.
+        Warnings at 75 / 85 / 95 % of the GPUs&apos; memory (of the budget when no GPU is sampled);{" "}
+        {budget.auto_unload ? `auto-unload at ${budget.unload_threshold_pct}% (the amber mark; strategy ${budget.strategy})` : "auto-unload is off"}.
       </p>
       {data.warnings.length ? (
         <ul data-testid="vram-warnings" className="mt-2 space-y-1 text-sm">
