@@ -1,5 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
-import { E2E_ADMIN_KEY } from "./e2e/ports";
+import path from "node:path";
+import { E2E_ADMIN_KEY, E2E_ADMIN_RATE_LIMIT } from "./e2e/ports";
 
 // E2E runs the production build against the simulated fleet: a real router process, a real
 // fleet process, a real browser (Debian's chromium; never `npx playwright install`).
@@ -7,6 +8,7 @@ import { E2E_ADMIN_KEY } from "./e2e/ports";
 const ROUTER_PORT = Number(process.env.E2E_PORT ?? 3100);
 const SIM_PORT = ROUTER_PORT + 1;
 const baseURL = `http://127.0.0.1:${ROUTER_PORT}`;
+const FAKE_GPU_TOOLS = path.join(import.meta.dirname, "e2e/fixtures/bin");
 
 export default defineConfig({
   testDir: "./e2e",
@@ -51,6 +53,18 @@ export default defineConfig({
         ROUTER_ADMIN_API_KEY: E2E_ADMIN_KEY,
         // background profiling would change routing under the specs
         ROUTER_PROFILE_AUTO: "false",
+        // VRAM: a fake nvidia-smi (two GPUs) comes first on PATH, sampled every second; a 12 GB budget
+        // makes the specs' traffic load and unload models through the manager.
+        PATH: `${FAKE_GPU_TOOLS}${path.delimiter}${process.env.PATH ?? ""}`,
+        ROUTER_VRAM_MONITOR_INTERVAL: "1",
+        ROUTER_VRAM_MAX_TOTAL_GB: "12",
+        // Rate limits on, with a client limit no spec reaches; the admin bucket (/admin/explain,
+        // /admin/vram) is small, so e2e/api/prometheus.spec.ts can exhaust it from its own address.
+        ROUTER_RATE_LIMIT_ENABLED: "true",
+        // The specs act as a proxy in front of the router: X-Forwarded-For from loopback names the client.
+        ROUTER_TRUSTED_PROXIES: "127.0.0.1,::1",
+        ROUTER_RATE_LIMIT_REQUESTS_PER_MINUTE: "100000",
+        ROUTER_RATE_LIMIT_ADMIN_REQUESTS_PER_MINUTE: String(E2E_ADMIN_RATE_LIMIT),
       },
       stdout: "ignore",
       stderr: "pipe",

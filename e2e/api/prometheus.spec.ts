@@ -6,7 +6,7 @@ import { startPrometheus, type PrometheusProcess } from "./prometheus-process";
 // after a spread of traffic, every panel query and every alert's query must return data. Panels
 // and rules whose metrics have not landed yet are marked `pending:` and skipped, by name.
 
-import { SIM } from "../ports";
+import { E2E_ADMIN_KEY, E2E_ADMIN_RATE_LIMIT, SIM } from "../ports";
 
 type Outcome = { name: string; query: string; result: "data" | "empty" | "error" | "skipped"; note?: string };
 
@@ -61,7 +61,32 @@ async function sendTraffic(baseURL: string) {
   ]);
   const failed = await Promise.all([chat(baseURL, { model: "llama3.1:8b", messages: [{ role: "user", content: "hi" }] }), chat(baseURL, { model: "mistral-nemo:12b", messages: [{ role: "user", content: "hi" }] })]);
   expect(failed.map((response) => response.status)).toEqual([502, 429]);
+  await clearFaults();
+
+  // Two 9 GB models in turn under the e2e router's 12 GB VRAM budget (playwright.config.ts): the
+  // manager unloads one to load the other (loads, unloads, load durations).
+  for (const model of ["qwen2.5-coder:14b", "deepseek-r1:14b"]) {
+    const response = await chat(baseURL, { model, messages: [{ role: "user", content: "Say hello." }] });
+    expect(response.status, response.text).toBe(200);
+  }
+  const vram = await adminVram(baseURL, "198.51.100.7");
+  expect(vram.status).toBe(200);
+  const report = (await vram.json()) as { gpus: { gpu: string }[]; budget: { max_gb: number }; events: { kind: string; reason: string }[] };
+  expect(report.gpus.map((gpu) => gpu.gpu)).toEqual(["nvidia0", "nvidia1"]); // the fake nvidia-smi on the router's PATH
+  expect(report.budget.max_gb).toBe(12);
+  expect(report.events).toContainEqual(expect.objectContaining({ kind: "unload", reason: "lru" }));
+
+  // A burst from one client address (its own bucket) past the admin rate limit: the last is refused.
+  const burst: number[] = [];
+  for (let index = 0; index < E2E_ADMIN_RATE_LIMIT; index++) burst.push((await adminVram(baseURL, "198.51.100.8")).status);
+  expect(burst).toEqual(Array<number>(E2E_ADMIN_RATE_LIMIT).fill(200));
+  const refused = await adminVram(baseURL, "198.51.100.8");
+  expect(refused.status).toBe(429);
+  expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
 }
+
+/** GET /admin/vram as the client `address`: the e2e router trusts loopback as a proxy, so X-Forwarded-For names the client. */
+const adminVram = (baseURL: string, address: string) => fetch(`${baseURL}/admin/vram`, { headers: { authorization: `Bearer ${E2E_ADMIN_KEY}`, "x-forwarded-for": address } });
 
 async function evaluate(prometheus: PrometheusProcess, name: string, query: string, pending: string | undefined): Promise<Outcome> {
   const response = await prometheus.query(query);
@@ -76,7 +101,7 @@ function report(title: string, outcomes: Outcome[]): string {
 }
 
 test("every dashboard panel and alert query returns data from Prometheus scraping the router", async ({ baseURL }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
   const prometheus = await startPrometheus({ target: new URL(baseURL!).host, ruleFiles: [ALERTS_FILE] });
   try {
     await clearFaults();

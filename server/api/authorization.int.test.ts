@@ -100,5 +100,10 @@ describe.each(KINDS)("console procedures on $kind", ({ open }) => {
     const settings = await caller.settings.effective();
     expect(settings.find((setting) => setting.name === "ROUTER_ADMIN_API_KEY")).toMatchObject({ source: "generated", secret: true });
     expect(JSON.stringify(settings)).not.toContain(harness.runtime.adminKey.key);
+    // The VRAM page's procedure: GET /admin/vram's report over the asked window, validated.
+    expect((await caller.vram.report({ historyMinutes: 5 })).history.window_minutes).toBe(5);
+    expect((await caller.vram.report({})).budget).toMatchObject({ max_gb: null, source: "none" });
+    await expect(caller.vram.report({ historyMinutes: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(caller.vram.report({ historyMinutes: 1.5 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });

@@ -4,6 +4,7 @@ import { modelsRouter } from "./routers/models";
 import { overviewRouter } from "./routers/overview";
 import { routingRouter } from "./routers/routing";
 import { settingsRouter } from "./routers/settings";
+import { vramRouter } from "./routers/vram";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 // One line per console area. A new area: add server/api/routers/<area>.ts (adminProcedure only)
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   routing: routingRouter,
   decisions: decisionsRouter,
   feedback: feedbackRouter,
+  vram: vramRouter,
   settings: settingsRouter,
 });
 

@@ -63,6 +63,16 @@ describe.each(KINDS)("console views on $kind", ({ open }) => {
     expect(overview.dashboards[0].url).toBe("http://localhost:3000/d/smarterrouter-overview");
   });
 
+  it("overview's VRAM panel shows what the manager sees resident, with sizes, and no budget when none is known", async () => {
+    await harness.runtime.vram.sampleNow();
+    const { vram } = await readOverview(harness.runtime, { windowMinutes: 15 });
+    const coder = vram.loaded.find((model) => model.name === "qwen2.5-coder:14b");
+    expect(coder).toMatchObject({ key: "ollama/qwen2.5-coder:14b", pinned: false });
+    expect(coder?.vramGb).toBeGreaterThan(5);
+    expect(vram.allocatedGb).toBeCloseTo(vram.loaded.reduce((sum, model) => sum + model.vramGb, 0), 1);
+    expect(vram).toMatchObject({ budgetGb: null, budgetSource: "none", budgetUtilizationPct: null, warnings: [] });
+  });
+
   it("decisions are filtered and paginated in the database, newest first", async () => {
     const first = await listDecisions(harness.runtime, { page: 1, pageSize: 2 });
     const second = await listDecisions(harness.runtime, { page: 2, pageSize: 2 });

@@ -2,6 +2,7 @@ import { and, gte, sql } from "drizzle-orm";
 import { routingDecisions } from "../db/schema";
 import { checkHealth } from "../health";
 import type { Runtime } from "../runtime";
+import { vramReport } from "../vram/report";
 import { dashboardLinks } from "./grafana";
 
 // The Overview page reads the decision log (routing_decisions) over a recent window, not this
@@ -13,7 +14,7 @@ export async function readOverview(runtime: Runtime, input: OverviewInput) {
   const since = new Date(Date.now() - input.windowMinutes * 60_000);
   const { db } = runtime.database;
   const inWindow = and(gte(routingDecisions.createdAt, since));
-  const [totals, perMinute, byCategory, byModel, health, knowledge] = await Promise.all([
+  const [totals, perMinute, byCategory, byModel, health] = await Promise.all([
     db
       .select({
         requests: sql<number>`count(*)::int`,
@@ -34,13 +35,9 @@ export async function readOverview(runtime: Runtime, input: OverviewInput) {
     db.select({ name: sql<string>`coalesce(${routingDecisions.category}, 'unknown')`, count: sql<number>`count(*)::int` }).from(routingDecisions).where(inWindow).groupBy(sql`1`).orderBy(sql`2 desc`),
     db.select({ name: routingDecisions.selectedModel, count: sql<number>`count(*)::int` }).from(routingDecisions).where(inWindow).groupBy(routingDecisions.selectedModel).orderBy(sql`2 desc`).limit(20),
     checkHealth(runtime),
-    runtime.knowledge.current(),
   ]);
   const total = totals[0];
-  const loaded = [...knowledge.loaded].map((key) => {
-    const name = key.slice(key.indexOf("/") + 1);
-    return { key, name, vramGb: knowledge.evidence.get(name)?.vramGb ?? null };
-  });
+  const vram = vramReport(runtime, 1);
   return {
     windowMinutes: input.windowMinutes,
     requests: total.requests,
@@ -53,7 +50,17 @@ export async function readOverview(runtime: Runtime, input: OverviewInput) {
     byCategory,
     byModel,
     health: { status: health.status, backends: health.backends, modelsAvailable: health.models_available, database: health.database },
-    vram: { budgetGb: knowledge.settings.vramBudgetGb ?? null, loaded, usedGb: loaded.reduce((sum, model) => sum + (model.vramGb ?? 0), 0) },
+    // The VRAM manager's view (what /api/ps says is resident, the budget it keeps to), as on the VRAM page.
+    vram: {
+      budgetGb: vram.budget.max_gb,
+      budgetSource: vram.budget.source,
+      allocatedGb: vram.budget.allocated_gb,
+      budgetUtilizationPct: vram.budget.utilization_pct,
+      gpuUsedGb: vram.used_gb,
+      gpuTotalGb: vram.total_gb,
+      loaded: vram.loaded_models.map((model) => ({ key: `${model.backend}/${model.model}`, name: model.model, vramGb: model.vram_gb, pinned: model.pinned })),
+      warnings: vram.warnings,
+    },
     dashboards: dashboardLinks(runtime.config.ROUTER_GRAFANA_URL),
   };
 }

@@ -27,6 +27,20 @@ export type ResidentModel = {
 
 type Entry = ResidentModel & { lastUse: number };
 
+/** A load or unload the manager did or saw, newest last (GET /admin/vram, the console's VRAM page). */
+export type VramEvent = {
+  at: number;
+  model: string;
+  backend: string;
+  kind: "load" | "unload";
+  /** load: request | pinned | external; unload: the strategy (lru, largest) | expired. */
+  reason: string;
+  /** Only for loads the router timed. */
+  durationMs?: number;
+};
+
+export const EVENT_LIMIT = 200;
+
 export type BudgetSource = "configured" | "detected" | "none";
 
 export type EnsureOutcome =
@@ -54,6 +68,7 @@ export class VramManager {
   private readonly locks = new Map<string, Promise<unknown>>();
   /** size_vram last seen per model: the best estimate the next time it must be loaded. */
   private readonly measured = new Map<string, number>();
+  private readonly eventLog: VramEvent[] = [];
   private detectedTotalBytes?: number;
   private useSequence = 0;
   private reconciledOnce = false;
@@ -110,6 +125,16 @@ export class VramManager {
       void lastUse;
       return resident;
     });
+  }
+
+  /** The last EVENT_LIMIT loads and unloads, oldest first. */
+  events(): VramEvent[] {
+    return [...this.eventLog];
+  }
+
+  private record(event: Omit<VramEvent, "at">): void {
+    this.eventLog.push({ at: Date.now(), ...event });
+    if (this.eventLog.length > EVENT_LIMIT) this.eventLog.splice(0, this.eventLog.length - EVENT_LIMIT);
   }
 
   /** Re-reads /api/ps of every manageable backend. */
@@ -179,6 +204,7 @@ export class VramManager {
           table.delete(victim);
           unloaded.push(victim);
           recordModelUnload(victim, this.strategy);
+          this.record({ model: victim, backend: backend.name, kind: "unload", reason: this.strategy });
         }
         this.deps.logger.info("unloaded models to make room", { model, unloaded: unloaded.join(","), strategy: this.strategy });
       }
@@ -193,6 +219,7 @@ export class VramManager {
     }
     const seconds = (performance.now() - started) / 1000;
     recordModelLoad(model, reason, seconds);
+    this.record({ model, backend: backend.name, kind: "load", reason, durationMs: Math.round(seconds * 1000) });
     await this.reconcile(backend, { model });
     this.publishResidency();
     return { action: "loaded", unloaded, seconds };
@@ -218,7 +245,10 @@ export class VramManager {
         continue;
       }
       const ours = justLoaded?.model === loaded.name;
-      if (!ours && this.reconciledOnce) recordModelLoad(loaded.name, "external");
+      if (!ours && this.reconciledOnce) {
+        recordModelLoad(loaded.name, "external");
+        this.record({ model: loaded.name, backend: backend.name, kind: "load", reason: "external" });
+      }
       table.set(loaded.name, {
         model: loaded.name,
         backend: backend.name,
@@ -234,6 +264,7 @@ export class VramManager {
       if (seen.has(model)) continue;
       table.delete(model);
       recordModelUnload(model, "expired");
+      this.record({ model, backend: backend.name, kind: "unload", reason: "expired" });
     }
     this.reconciledAt.set(backend.name, now);
   }

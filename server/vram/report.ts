@@ -19,6 +19,8 @@ export type VramReport = {
   free_gb: number | null;
   utilization_pct: number | null;
   gpus: {
+    /** vendor + index, as the `gpu` label of smarterrouter_vram_*_bytes. */
+    gpu: string;
     index: number;
     vendor: GpuVendor;
     name: string;
@@ -52,7 +54,12 @@ export type VramReport = {
     source: "router" | "external";
     pinned: boolean;
   }[];
-  history: { window_minutes: number; samples: { timestamp: string; total_gb: number; used_gb: number; utilization_pct: number; models: Record<string, number> }[] };
+  history: {
+    window_minutes: number;
+    samples: { timestamp: string; total_gb: number; used_gb: number; utilization_pct: number; models: Record<string, number>; gpus: { gpu: string; total_gb: number; used_gb: number }[] }[];
+  };
+  /** Loads and unloads the manager did or saw, newest first. */
+  events: { at: string; model: string; backend: string; kind: "load" | "unload"; reason: string; duration_ms: number | null }[];
   warnings: string[];
 };
 
@@ -80,6 +87,7 @@ export function vramReport(runtime: Pick<Runtime, "vram" | "config">, historyMin
     free_gb: hasGpus ? gb(latest.totalBytes - latest.usedBytes) : null,
     utilization_pct: utilization === undefined ? null : pct(utilization),
     gpus: (latest?.gpus ?? []).map((gpu) => ({
+      gpu: gpuId(gpu),
       index: gpu.index,
       vendor: gpu.vendor,
       name: gpu.name,
@@ -121,8 +129,13 @@ export function vramReport(runtime: Pick<Runtime, "vram" | "config">, historyMin
         used_gb: gb(sample.usedBytes),
         utilization_pct: pct(sample.totalBytes > 0 ? (sample.usedBytes / sample.totalBytes) * 100 : 0),
         models: Object.fromEntries(Object.entries(sample.models).map(([model, bytes]) => [model, gb(bytes)])),
+        gpus: sample.gpus.map((gpu) => ({ gpu: gpuId(gpu), total_gb: gb(gpu.totalBytes), used_gb: gb(gpu.usedBytes) })),
       })),
     },
+    events: manager
+      .events()
+      .reverse()
+      .map((event) => ({ at: new Date(event.at).toISOString(), model: event.model, backend: event.backend, kind: event.kind, reason: event.reason, duration_ms: event.durationMs ?? null })),
     warnings: vramWarnings(utilization ?? budgetUtilization, config),
   };
 }
@@ -140,5 +153,6 @@ export function vramWarnings(utilizationPct: number | undefined, config: Pick<Co
   return warnings;
 }
 
+const gpuId = (gpu: { vendor: GpuVendor; index: number }) => `${gpu.vendor}${gpu.index}`;
 const gb = (bytes: number) => Math.round((bytes / GIB) * 100) / 100;
 const pct = (value: number) => Math.round(value * 10) / 10;

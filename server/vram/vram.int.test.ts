@@ -105,6 +105,14 @@ describe.each([
     expect(body.loaded_models.find((m) => m.model === `${p}pin`)).toMatchObject({ pinned: true, source: "router" });
     expect(body.budget).toMatchObject({ max_gb: 16, source: "configured", strategy, pinned_model: `${p}pin` });
     expect(body.budget.allocated_gb).toBeCloseTo([...ps.values()].reduce((a, b) => a + b, 0) / GIB, 2);
+    // The event list, newest first: every load (timed) and every unload with its reason.
+    const events = [...body.events].reverse();
+    expect(events.filter((e) => e.kind === "load").map((e) => [e.model, e.reason])).toEqual([[`${p}pin`, "pinned"], ...["m6", "m4", "m9a", "m9b"].map((m) => [`${p}${m}`, "request"])]);
+    expect(events.filter((e) => e.kind === "load").every((e) => typeof e.duration_ms === "number" && e.duration_ms >= 0 && e.backend === "ollama")).toBe(true);
+    expect(events.filter((e) => e.kind === "unload").map((e) => [e.model, e.reason, e.duration_ms])).toEqual(expectedUnloads.map((m) => [`${p}${m}`, strategy, null]));
+    // An unload comes right before the load it made room for.
+    expect(events.findIndex((e) => e.kind === "unload")).toBeLessThan(events.findIndex((e) => e.model === `${p}m9a` && e.kind === "load"));
+    expect(Date.parse(body.events[0].at)).toBeGreaterThanOrEqual(Date.parse(body.events.at(-1)!.at));
   });
 });
 
@@ -142,6 +150,10 @@ describe("reconciling with the backend", () => {
     expect(metricValue(metrics, "smarterrouter_model_loads_total", `model="${p}m4",reason="external"`)).toBe(1);
     expect(metricValue(metrics, "smarterrouter_model_unloads_total", `model="${p}m4",reason="expired"`)).toBe(1);
     expect(metricValue(metrics, "smarterrouter_vram_model_bytes", `model="${p}m4"`)).toBeUndefined();
+    expect(body.events.map((e) => [e.kind, e.model, e.reason, e.duration_ms])).toEqual([
+      ["unload", `${p}m4`, "expired", null],
+      ["load", `${p}m4`, "external", null],
+    ]);
   });
 
   it("loads the pinned model again when something else evicted it", async () => {
@@ -201,6 +213,11 @@ describe("GPU sampling", () => {
     expect(body.gpus.map((g) => [g.index, g.vendor, g.total_gb, g.used_gb])).toEqual([
       [0, "nvidia", 23.99, 17.81],
       [1, "nvidia", 23.99, 1.01],
+    ]);
+    expect(body.gpus.map((g) => g.gpu)).toEqual(["nvidia0", "nvidia1"]);
+    expect(body.history.samples.at(-1)?.gpus).toEqual([
+      { gpu: "nvidia0", total_gb: 23.99, used_gb: 17.81 },
+      { gpu: "nvidia1", total_gb: 23.99, used_gb: 1.01 },
     ]);
     expect(body.budget).toMatchObject({ source: "detected", max_gb: 43.18 });
     expect(body.utilization_pct).toBe(39.2);

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "../_components/trpc";
 import { BarList, ColumnChart, ErrorBox, Loading, Panel, percent, Stat } from "../_components/ui";
@@ -56,19 +57,20 @@ export function OverviewView() {
               </ul>
               <p className="mt-2 text-xs text-slate-500">Database: {data.health.database.kind} · {data.health.database.reachable ? "up" : "unreachable"}</p>
             </Panel>
-            <Panel title="VRAM at a glance">
+            <Panel title="VRAM at a glance" testId="vram-glance" actions={<Link className="text-xs text-sky-300 hover:underline" href="/console/vram">VRAM page</Link>}>
               <p className="text-sm">
-                {data.vram.loaded.length} model{data.vram.loaded.length === 1 ? "" : "s"} resident
-                {data.vram.usedGb ? ` · ~${data.vram.usedGb.toFixed(1)} GB` : ""}
-                {data.vram.budgetGb ? ` of a ${data.vram.budgetGb} GB budget` : ""}
+                {data.vram.loaded.length} model{data.vram.loaded.length === 1 ? "" : "s"} resident · {data.vram.allocatedGb.toFixed(2)} GB
+                {data.vram.budgetGb !== null ? ` of a ${data.vram.budgetGb} GB budget (${data.vram.budgetSource})` : " · no budget"}
+                {data.vram.gpuTotalGb !== null ? ` · GPUs ${data.vram.gpuUsedGb} / ${data.vram.gpuTotalGb} GB` : ""}
               </p>
               {data.vram.budgetGb ? (
-                <svg viewBox="0 0 100 4" preserveAspectRatio="none" className="mt-2 h-3 w-full" aria-label="VRAM used of budget" role="img">
+                <svg viewBox="0 0 100 4" preserveAspectRatio="none" className="mt-2 h-3 w-full" aria-label={`VRAM allocated: ${data.vram.budgetUtilizationPct ?? 0}% of the budget`} role="img">
                   <rect width="100" height="4" className="fill-slate-800" />
-                  <rect width={Math.min(100, (data.vram.usedGb / data.vram.budgetGb) * 100)} height="4" className="fill-emerald-500" />
+                  <rect width={Math.min(100, (data.vram.allocatedGb / data.vram.budgetGb) * 100)} height="4" className={(data.vram.budgetUtilizationPct ?? 0) >= 85 ? "fill-amber-500" : "fill-emerald-500"} />
                 </svg>
               ) : null}
-              <ul className="mt-2 text-sm text-slate-300">{data.vram.loaded.map((model) => <li key={model.key}>{model.key}{model.vramGb ? ` · ${model.vramGb.toFixed(1)} GB` : ""}</li>)}</ul>
+              {data.vram.warnings.length ? <ul className="mt-2 text-sm text-amber-300">{data.vram.warnings.map((warning) => <li key={warning}>{warning}</li>)}</ul> : null}
+              <ul className="mt-2 text-sm text-slate-300">{data.vram.loaded.map((model) => <li key={model.key}>{model.key} · {model.vramGb.toFixed(2)} GB{model.pinned ? " · pinned" : ""}</li>)}</ul>
             </Panel>
           </div>
           <Panel title="Grafana dashboards">

@@ -4,6 +4,7 @@ export const CONSOLE_PAGES = [
   { href: "/console/models", label: "Models" },
   { href: "/console/routing", label: "Routing" },
   { href: "/console/decisions", label: "Decisions" },
+  { href: "/console/vram", label: "VRAM" },
   { href: "/console/feedback", label: "Feedback" },
   { href: "/console/settings", label: "Settings" },
 ] as const;
