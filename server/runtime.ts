@@ -7,7 +7,9 @@ import { createRouterCaches, type RouterCaches } from "./cache/router-caches";
 import type { Redis } from "ioredis";
 import { connectRedis } from "./cache/store";
 import { getDatabase, type DatabaseHandle } from "./db";
+import { CircuitBreaker } from "./gateway/circuit-breaker";
 import { DecisionLog } from "./gateway/decision-log";
+import { FeedbackLog } from "./feedback/feedback-log";
 import { KnowledgeStore } from "./knowledge/store";
 import { parseTrustedProxies, type TrustedProxies } from "./limits/client-ip";
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from "./limits/rate-limiter";
@@ -26,13 +28,18 @@ export type Runtime = {
   registry: ModelRegistry;
   knowledge: KnowledgeStore;
   caches: RouterCaches;
+  /** Decision rows, written in batches off the request path; flush() drains it (shutdown). */
   decisions: DecisionLog;
+  /** Ratings that arrived while the database was down; flush() drains it (shutdown). */
+  feedback: FeedbackLog;
   startedAt: Date;
   /** Set when REDIS_URL is configured; shared by the caches and the rate limiter. */
   redis?: Redis;
   /** In Redis when configured, so the limit holds for the whole cluster; else in memory. */
   rateLimiter: RateLimiter;
   trustedProxies: TrustedProxies;
+  /** Per-model circuit breaker: routing skips models that keep failing (per instance). */
+  breaker: CircuitBreaker;
 };
 
 const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
@@ -72,6 +79,7 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
   const backends = configuredBackends(config);
   const registry = new ModelRegistry(backends, logger);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
+  const decisions = new DecisionLog(database, logger);
   redis?.on("error", (error: Error) => logger.debug("redis error", { error }));
   return {
     config,
@@ -81,10 +89,16 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
     registry,
     knowledge: new KnowledgeStore(database, registry, config, logger),
     caches: createRouterCaches(config, logger, redis),
-    decisions: new DecisionLog(database, logger),
+    decisions,
+    feedback: new FeedbackLog(database, logger, { before: () => decisions.flush() }),
     startedAt: parts.startedAt ?? new Date(),
     redis,
     rateLimiter: redis ? createRedisRateLimiter(redis, { prefix: parts.rateLimitKeyPrefix, logger }) : createMemoryRateLimiter(),
     trustedProxies: parseTrustedProxies(config.ROUTER_TRUSTED_PROXIES),
+    breaker: new CircuitBreaker({
+      enabled: config.ROUTER_CIRCUIT_BREAKER_ENABLED,
+      failureThreshold: config.ROUTER_CIRCUIT_BREAKER_FAILURES,
+      cooldownMs: config.ROUTER_CIRCUIT_BREAKER_COOLDOWN * 1000,
+    }),
   };
 }

@@ -8,6 +8,7 @@ import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
 import { UNMATCHED_ENDPOINT, withObservability, type RouteHandler } from "../observability/http";
 import { createLogger, type Logger } from "../observability/logger";
 import { serveMetrics } from "../observability/metrics-endpoint";
+import { checkHealth, healthHttpStatus } from "../health";
 import { assembleRuntime, type Runtime } from "../runtime";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator/server";
 import { handleChatCompletions } from "./chat";
@@ -49,6 +50,14 @@ export async function startHarness(
     "/v1/models": route("/v1/models", () => listModels(runtime)),
     "/admin/explain": route("/admin/explain", (request) => handleExplain(request, runtime)),
     "/metrics": route("/metrics", (request) => serveMetrics(request, config.ROUTER_METRICS_TOKEN), true),
+    "/health": route(
+      "/health",
+      async () => {
+        const report = await checkHealth(runtime);
+        return Response.json(report, { status: healthHttpStatus(report) });
+      },
+      true,
+    ),
   };
   const unmatched = route(UNMATCHED_ENDPOINT, handleUnknownPath);
 

@@ -57,6 +57,11 @@ function createMetrics() {
     judgeCalls: counter("smarterrouter_judge_calls_total", "LLM-judge calls", ["judge_model", "outcome"]),
     profilingJobs: counter("smarterrouter_profiling_jobs_total", "Profiling jobs finished", ["outcome"]),
     rateLimitHits: counter("smarterrouter_rate_limit_hits_total", "Requests refused by a rate limit", ["scope", "endpoint"]),
+    circuitState: gauge("smarterrouter_circuit_state", "Per-model circuit breaker: 0 closed, 1 open, 2 half-open (probing)", ["model"]),
+    circuitOpens: counter("smarterrouter_circuit_opens_total", "Times a model's circuit opened", ["model"]),
+    writeQueueDropped: counter("smarterrouter_write_queue_dropped_total", "Rows dropped because a write queue was full while the database was down", ["queue"]),
+    writeQueueDepth: gauge("smarterrouter_write_queue_depth", "Rows waiting in a write queue", ["queue"]),
+    apiKeyRejections: counter("smarterrouter_api_key_rejections_total", "Requests refused for a missing, unknown or revoked client API key", ["reason"]),
     vramTotal: gauge("smarterrouter_vram_total_bytes", "Memory of one GPU", ["gpu"]),
     vramUsed: gauge("smarterrouter_vram_used_bytes", "Memory in use on one GPU", ["gpu"]),
     vramModel: gauge("smarterrouter_vram_model_bytes", "GPU memory held by a loaded model", ["model"]),
@@ -117,7 +122,7 @@ export function recordModelSelection(model: string, category: string): void {
   metrics.modelSelections.inc({ selected_model: model, category });
 }
 
-export function recordRateLimitHit(scope: "client" | "admin", endpoint: string): void {
+export function recordRateLimitHit(scope: "client" | "admin" | "api_key", endpoint: string): void {
   metrics.rateLimitHits.inc({ scope, endpoint });
 }
 
@@ -209,4 +214,23 @@ async function renderNow(format: MetricsFormat): Promise<{ body: string; content
     registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
     for (const [metric, name] of counters) metric.name = name;
   }
+}
+
+export type CircuitState = "closed" | "open" | "half_open";
+const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, open: 1, half_open: 2 };
+
+export function recordCircuitState(model: string, state: CircuitState, opened = false): void {
+  metrics.circuitState.set({ model }, CIRCUIT_VALUE[state]);
+  if (opened) metrics.circuitOpens.inc({ model });
+}
+
+export type WriteQueueName = "decisions" | "feedback";
+
+export function recordWriteQueue(queue: WriteQueueName, depth: number, dropped = 0): void {
+  metrics.writeQueueDepth.set({ queue }, depth);
+  if (dropped) metrics.writeQueueDropped.inc({ queue }, dropped);
+}
+
+export function recordApiKeyRejection(reason: "missing" | "invalid" | "revoked"): void {
+  metrics.apiKeyRejections.inc({ reason });
 }

@@ -1,0 +1,24 @@
+import type { DatabaseHandle } from "../db";
+import { WriteQueue } from "../db/write-queue";
+import type { Logger } from "../observability/logger";
+import { storeFeedbackBatch, type FeedbackInput } from "./record-feedback";
+
+/**
+ * Ratings that arrived while the database was unavailable: held in a bounded queue and stored when
+ * it answers again (after the decisions queued before them, so they still link to their response).
+ */
+export class FeedbackLog extends WriteQueue<FeedbackInput> {
+  constructor(database: DatabaseHandle, logger: Logger, options: { before?: () => Promise<void>; maxQueued?: number } = {}) {
+    super({
+      name: "feedback",
+      logger,
+      maxQueued: options.maxQueued ?? 10_000,
+      retryDelayMs: 1000,
+      write: async (batch) => {
+        await options.before?.();
+        const unknown = await storeFeedbackBatch(database, batch);
+        if (unknown.length) logger.warn("queued feedback names no known response or model; not stored", { count: unknown.length });
+      },
+    });
+  }
+}
