@@ -7,6 +7,7 @@ import { createRouterCaches, type RouterCaches } from "./cache/router-caches";
 import type { Redis } from "ioredis";
 import { connectRedis } from "./cache/store";
 import { getDatabase, type DatabaseHandle } from "./db";
+import { ApiKeyUsage, ApiKeyVerifier } from "./auth/api-keys";
 import { CircuitBreaker } from "./gateway/circuit-breaker";
 import { DecisionLog } from "./gateway/decision-log";
 import { FeedbackLog } from "./feedback/feedback-log";
@@ -40,6 +41,10 @@ export type Runtime = {
   trustedProxies: TrustedProxies;
   /** Per-model circuit breaker: routing skips models that keep failing (per instance). */
   breaker: CircuitBreaker;
+  /** Client API keys (ROUTER_REQUIRE_API_KEY): cached verification and batched usage totals. */
+  apiKeys: ApiKeyVerifier;
+  /** flush() writes the pending usage totals (shutdown). */
+  apiKeyUsage: ApiKeyUsage;
 };
 
 const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
@@ -79,7 +84,11 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
   const backends = configuredBackends(config);
   const registry = new ModelRegistry(backends, logger);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
-  const decisions = new DecisionLog(database, logger);
+  const apiKeyUsage = new ApiKeyUsage(database, logger);
+  // A decision row carries the client key and the tokens it used: that is where key usage comes from.
+  const decisions = new DecisionLog(database, logger, undefined, (row) => {
+    if (row.clientKeyId) apiKeyUsage.add(row.clientKeyId, { promptTokens: row.promptTokens ?? 0, completionTokens: row.completionTokens ?? 0 });
+  });
   redis?.on("error", (error: Error) => logger.debug("redis error", { error }));
   return {
     config,
@@ -100,5 +109,7 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
       failureThreshold: config.ROUTER_CIRCUIT_BREAKER_FAILURES,
       cooldownMs: config.ROUTER_CIRCUIT_BREAKER_COOLDOWN * 1000,
     }),
+    apiKeys: new ApiKeyVerifier(database, logger),
+    apiKeyUsage,
   };
 }

@@ -4,12 +4,17 @@ import type { Runtime } from "../runtime";
 import { gatewayHeaders, unexpectedErrorResponse } from "./responses";
 import { readJsonBody, requestIdFor } from "./request-input";
 import { WireError } from "./wire/errors";
+import { withClientKey } from "./client-key";
 import { parseFeedback } from "./wire/feedback";
 
 const MAX_FEEDBACK_BYTES = 64 * 1024;
 
 /** POST /v1/feedback */
-export async function handleFeedback(request: Request, runtime: Runtime): Promise<Response> {
+export function handleFeedback(request: Request, runtime: Runtime): Promise<Response> {
+  return withClientKey(request, runtime, "/v1/feedback", () => serveFeedback(request, runtime));
+}
+
+async function serveFeedback(request: Request, runtime: Runtime): Promise<Response> {
   const requestId = requestIdFor(request);
   try {
     if (!runtime.config.ROUTER_FEEDBACK_ENABLED) throw new WireError(403, "Feedback collection is disabled (ROUTER_FEEDBACK_ENABLED=false)");

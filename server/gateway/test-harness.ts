@@ -13,9 +13,10 @@ import { assembleRuntime, type Runtime } from "../runtime";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator/server";
 import { handleChatCompletions } from "./chat";
 import { handleEmbeddings } from "./embeddings";
+import { handleCreateApiKey, handleListApiKeys, handleRevokeApiKey } from "./admin-api-keys";
 import { handleExplain } from "./explain";
 import { handleFeedback } from "./feedback";
-import { listModels } from "./models";
+import { handleListModels } from "./models";
 import { handleUnknownPath } from "./unknown-path";
 
 export type Harness = {
@@ -47,8 +48,9 @@ export async function startHarness(
     "/v1/chat/completions": route("/v1/chat/completions", (request) => handleChatCompletions(request, runtime)),
     "/v1/embeddings": route("/v1/embeddings", (request) => handleEmbeddings(request, runtime)),
     "/v1/feedback": route("/v1/feedback", (request) => handleFeedback(request, runtime)),
-    "/v1/models": route("/v1/models", () => listModels(runtime)),
+    "/v1/models": route("/v1/models", (request) => handleListModels(request, runtime)),
     "/admin/explain": route("/admin/explain", (request) => handleExplain(request, runtime)),
+    "/admin/api-keys": route("/admin/api-keys", (request) => (request.method === "POST" ? handleCreateApiKey(request, runtime) : handleListApiKeys(request, runtime))),
     "/metrics": route("/metrics", (request) => serveMetrics(request, config.ROUTER_METRICS_TOKEN), true),
     "/health": route(
       "/health",
@@ -77,7 +79,10 @@ export async function startHarness(
       // @ts-expect-error Node's fetch needs duplex for streamed request bodies
       duplex: "half",
     });
-    const response = await (routes[new URL(request.url).pathname] ?? unmatched)(request);
+    const pathname = new URL(request.url).pathname;
+    const keyId = request.method === "DELETE" ? /^\/admin\/api-keys\/([^/]+)$/.exec(pathname)?.[1] : undefined;
+    const revoke = keyId === undefined ? undefined : route("/admin/api-keys/{id}", (inner) => handleRevokeApiKey(inner, runtime, keyId));
+    const response = await (revoke ?? routes[pathname] ?? unmatched)(request);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (!response.body) return res.end();
     const reader = response.body.getReader();
