@@ -9,6 +9,7 @@ import { UNMATCHED_ENDPOINT, withObservability, type RouteHandler } from "../obs
 import { createLogger, type Logger } from "../observability/logger";
 import { serveMetrics } from "../observability/metrics-endpoint";
 import { checkHealth, healthHttpStatus } from "../health";
+import { corsHeaders, corsPreflight } from "../limits/cors";
 import { assembleRuntime, type Runtime } from "../runtime";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator/server";
 import { handleChatCompletions } from "./chat";
@@ -82,8 +83,10 @@ export async function startHarness(
     const pathname = new URL(request.url).pathname;
     const keyId = request.method === "DELETE" ? /^\/admin\/api-keys\/([^/]+)$/.exec(pathname)?.[1] : undefined;
     const revoke = keyId === undefined ? undefined : route("/admin/api-keys/{id}", (inner) => handleRevokeApiKey(inner, runtime, keyId));
-    const response = await (revoke ?? routes[pathname] ?? unmatched)(request);
-    res.writeHead(response.status, Object.fromEntries(response.headers));
+    // As proxy.ts does for /v1/* in the app.
+    const cors = pathname.startsWith("/v1/") ? config.ROUTER_CORS_ALLOWED_ORIGINS : [];
+    const response = (cors.length ? corsPreflight(request, cors) : undefined) ?? (await (revoke ?? routes[pathname] ?? unmatched)(request));
+    res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...(cors.length && request.method !== "OPTIONS" ? corsHeaders(request, cors) : {}) });
     if (!response.body) return res.end();
     const reader = response.body.getReader();
     res.on("close", () => void reader.cancel().catch(() => undefined));
