@@ -130,6 +130,7 @@ export const SETTINGS = {
   ROUTER_MAX_MESSAGES: setting(X, int(1, 100_000), "1000", "Most messages accepted in one chat request"),
   ROUTER_RATE_LIMIT_ENABLED: setting(X, bool, "false", "Limit requests per client"),
   ROUTER_RATE_LIMIT_REQUESTS_PER_MINUTE: setting(X, int(1, 1_000_000), "60", "Requests per minute per client on /v1/chat/completions and /v1/embeddings"),
+  ROUTER_RATE_LIMIT_TOKENS_PER_MINUTE: setting(X, int(1, 1_000_000_000), undefined, "Prompt + completion tokens per minute per client and per API key on /v1/chat/completions; unset means no token limit"),
   ROUTER_RATE_LIMIT_ADMIN_REQUESTS_PER_MINUTE: setting(X, int(1, 1_000_000), "10", "Requests per minute per client on /admin/*"),
   ROUTER_TRUSTED_PROXIES: setting(X, ipRangeList, "", "Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed when finding the client IP"),
   ROUTER_CORS_ALLOWED_ORIGINS: setting(X, originList, "", "Browser origins allowed to call /v1/* (comma-separated, or *); empty turns CORS off"),

@@ -4,16 +4,9 @@ import { recordApiKeyRejection, recordRateLimitHit } from "../observability/metr
 import type { Runtime } from "../runtime";
 import { errorResponse } from "./responses";
 import { requestIdFor } from "./request-input";
+import { accountFor, checkTokenBudget } from "./token-limit";
 
 const WINDOW_MS = 60_000;
-
-// The key a request was authorised with, for the decision row (and its usage totals).
-const keyOfRequest = new WeakMap<Request, string>();
-
-/** The id of the client API key this request was let in with, if any. */
-export function clientKeyOf(request: Request): string | undefined {
-  return keyOfRequest.get(request);
-}
 
 /**
  * With ROUTER_REQUIRE_API_KEY, /v1/* needs `Authorization: Bearer sr-…`: a missing, unknown or
@@ -55,7 +48,10 @@ export async function withClientKey(request: Request, runtime: Runtime, endpoint
       });
     }
   }
-  keyOfRequest.set(request, key.id);
+  const overBudget = await checkTokenBudget(request, runtime, { scope: "api_key", id: key.id, endpoint });
+  if (overBudget) return overBudget;
+  // The decision row carries the key: that is where its token totals come from.
+  accountFor(request).keyId = key.id;
   runtime.apiKeyUsage.add(key.id, { requests: 1 });
   return handler();
 }

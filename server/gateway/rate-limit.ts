@@ -5,6 +5,7 @@ import type { Runtime } from "../runtime";
 import { errorResponse } from "./responses";
 import { requestIdFor } from "./request-input";
 import { withClientKey } from "./client-key";
+import { checkTokenBudget } from "./token-limit";
 
 export type RateLimitScope = "client" | "admin";
 
@@ -37,6 +38,10 @@ export async function withRateLimit(request: Request, runtime: Runtime, target: 
       code: "rate_limit_exceeded",
       headers: { ...headers, "retry-after": String(resetSeconds) },
     });
+  }
+  if (target.scope === "client") {
+    const overBudget = await checkTokenBudget(request, runtime, { scope: "client", id: client, endpoint: target.endpoint });
+    if (overBudget) return overBudget;
   }
   const response = await guarded();
   // Copy into a fresh Response: headers of some responses (e.g. proxied streams) are immutable.

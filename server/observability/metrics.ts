@@ -122,7 +122,9 @@ export function recordModelSelection(model: string, category: string): void {
   metrics.modelSelections.inc({ selected_model: model, category });
 }
 
-export function recordRateLimitHit(scope: "client" | "admin" | "api_key", endpoint: string): void {
+export type RateLimitScopeLabel = "client" | "admin" | "api_key" | "client_tokens" | "api_key_tokens";
+
+export function recordRateLimitHit(scope: RateLimitScopeLabel, endpoint: string): void {
   metrics.rateLimitHits.inc({ scope, endpoint });
 }
 
