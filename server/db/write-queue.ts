@@ -24,6 +24,8 @@ export class WriteQueue<T> {
   private queue: T[] = [];
   private timer?: NodeJS.Timeout;
   private writing?: Promise<void>;
+  /** Items of the batch being written now (out of `queue`, not yet stored). */
+  private inFlight = 0;
   private readonly maxQueued: number;
   private readonly maxBatch: number;
   /** Items dropped because the queue was full (the database was down too long). */
@@ -62,8 +64,9 @@ export class WriteQueue<T> {
     }
   }
 
+  /** Items not yet stored: waiting, or in the write under way. */
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length + this.inFlight;
   }
 
   private drop(count: number): void {
@@ -85,15 +88,18 @@ export class WriteQueue<T> {
     if (this.writing) return this.writing;
     const batch = this.queue.splice(0, this.maxBatch);
     if (!batch.length) return Promise.resolve();
+    this.inFlight = batch.length;
     this.writing = Promise.resolve()
       .then(() => this.options.write(batch))
       .then(
         () => {
+          this.inFlight = 0;
           recordWriteQueue(this.options.name, this.queue.length);
           if (this.queue.length) this.schedule(0);
         },
         (error: unknown) => {
           // Put the batch back in front (within the bound) and try again shortly.
+          this.inFlight = 0;
           const room = Math.max(0, this.maxQueued - this.queue.length);
           this.queue.unshift(...batch.slice(0, room));
           this.drop(batch.length - Math.min(room, batch.length));

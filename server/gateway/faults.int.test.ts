@@ -5,6 +5,8 @@ import { modelFeedback, routingDecisions } from "../db/schema";
 import { createTestPostgresDatabase, type TestPostgresDatabase } from "../db/test-databases";
 import { startTcpProxy, type TcpProxy } from "../db/test-tcp-proxy";
 import { sampleValue } from "../observability/test-metrics";
+import { startSimulator } from "../simulator/server";
+import { closedPort } from "../test-ports";
 import { CircuitBreaker } from "./circuit-breaker";
 import { startHarness, type Harness } from "./test-harness";
 
@@ -14,7 +16,14 @@ import { startHarness, type Harness } from "./test-harness";
 const prompt = { messages: [{ role: "user", content: "Summarise the plot of Hamlet." }] };
 const ask = (harness: Harness, body: Record<string, unknown> = prompt) =>
   fetch(`${harness.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-const health = async (harness: Harness) => (await (await fetch(`${harness.url}/health`)).json()) as { status: string; database: { reachable: boolean }; circuits: { model: string; state: string }[]; write_queues: { decisions: number; feedback: number } };
+type Health = {
+  status: string;
+  database: { reachable: boolean };
+  backends: { name: string; reachable: boolean }[];
+  circuits: { model: string; state: string }[];
+  write_queues: { decisions: number; feedback: number };
+};
+const health = async (harness: Harness) => (await (await fetch(`${harness.url}/health`)).json()) as Health;
 
 describe("circuit breaker", () => {
   let database: DatabaseHandle;
@@ -24,19 +33,23 @@ describe("circuit breaker", () => {
     database = await openDatabase("memory://");
     await migrateDatabase(database);
     harness = await startHarness({ database, env: (url) => ({ ROUTER_OLLAMA_URL: url, ROUTER_ADMIN_API_KEY: "admin", ROUTER_CACHE_ENABLED: "false" }) });
-    // The same breaker the runtime builds, on a clock the test moves (no sleeping through cooldowns).
-    harness.runtime.breaker = new CircuitBreaker({ enabled: true, failureThreshold: 2, cooldownMs: 30_000, now: () => now });
   });
   afterAll(async () => {
     await harness?.close();
     await database?.close();
   });
 
-  it("stops sending to a failing model after the threshold, shows it, and probes it back after the cooldown", async () => {
+  it.each([
+    ["answers 500", { status: 500 }],
+    ["sends garbage", { malformedChunk: 1 }],
+  ])("stops sending to a model that %s after the threshold, shows it, and probes it back after the cooldown", async (_name, fault) => {
+    // The same breaker the runtime builds, on a clock the test moves (no sleeping through cooldowns).
+    harness.runtime.breaker = new CircuitBreaker({ enabled: true, failureThreshold: 2, cooldownMs: 30_000, now: () => now });
+    await harness.setFaults([]);
     const first = await ask(harness);
     await first.text();
     const model = first.headers.get("x-smarterrouter-model")!;
-    await harness.setFaults([{ model, status: 500 }]);
+    await harness.setFaults([{ model, ...fault }]);
     const chatsTo = async (name: string) => (await harness.received("/api/chat")).filter((request) => request.body.model === name).length;
 
     // Two failures (each answered by a fallback) open the circuit…
@@ -74,6 +87,39 @@ describe("circuit breaker", () => {
     expect(probe.headers.get("x-smarterrouter-model")).toBe(model);
     expect(harness.runtime.breaker.state(model)).toBe("closed");
     expect(harness.runtime.breaker.snapshot()).toEqual([]);
+  });
+});
+
+describe("a backend that is down at start", () => {
+  it("serves from the others, reports degraded, and picks the backend up when it comes", async () => {
+    const database = await openDatabase("memory://");
+    await migrateDatabase(database);
+    const latePort = await closedPort();
+    const harness = await startHarness({
+      database,
+      env: (url) => ({ ROUTER_BACKENDS: JSON.stringify([{ name: "late", kind: "ollama", url: `http://127.0.0.1:${latePort}` }, { name: "sim", kind: "ollama", url }]) }),
+    });
+    let late: Awaited<ReturnType<typeof startSimulator>> | undefined;
+    try {
+      const served = await ask(harness);
+      expect(served.status).toBe(200);
+      await served.text();
+      const report = await health(harness);
+      expect(report.status).toBe("degraded");
+      expect(report.backends.map((b) => [b.name, b.reachable])).toEqual([["late", false], ["sim", true]]);
+      expect((await ask(harness, { ...prompt, model: "late:7b" })).status).toBe(404);
+
+      late = await startSimulator({ port: latePort, timeScale: 0, config: { models: [{ name: "late:7b" }] } });
+      await harness.runtime.registry.refresh(); // what the discovery poll does
+      const now = await ask(harness, { ...prompt, model: "late:7b" });
+      expect(now.status).toBe(200);
+      expect(now.headers.get("x-smarterrouter-model")).toBe("late:7b");
+      await now.text();
+    } finally {
+      await harness.close();
+      await late?.close();
+      await database.close();
+    }
   });
 });
 
