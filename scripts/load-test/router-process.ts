@@ -5,7 +5,7 @@ import { migrateDatabase, openDatabase } from "../../server/db";
 import { startTcpProxy } from "../../server/db/test-tcp-proxy";
 import { startHarness } from "../../server/gateway/test-harness";
 
-export type RouterCommand = { id: number; cmd: "stats" | "cut" | "restore" | "drain" | "close" };
+export type RouterCommand = { id: number; cmd: "stats" | "cut" | "restore" | "drain" | "gc" | "close" };
 export type RouterStats = { rss: number; heapUsed: number; queued: number; dropped: number };
 export type RouterMessage = { ready: string } | ({ id: number } & RouterStats);
 
@@ -37,6 +37,10 @@ process.on("message", async (message: RouterCommand) => {
         await decisions.flush();
         if (decisions.queued > 0) await new Promise((resolve) => setTimeout(resolve, 200));
       }
+      break;
+    case "gc":
+      // Started with --expose-gc: what is still live after a full collection (a leak stays).
+      (globalThis as { gc?: () => void }).gc?.();
       break;
     case "close":
       await decisions.flush();

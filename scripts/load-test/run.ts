@@ -28,6 +28,13 @@ export type LoadTestResult = {
   distinctRequestIds: number;
   droppedRows: number;
   rssMiB: { start: number; peak: number; end: number; afterDrain: number };
+  /** RSS every ~5 s of the run: flat means it levels off, not that it never rises. */
+  rssTimelineMiB: number[];
+  /**
+   * Live JS heap after a full GC: before the load, halfway through it (requests in flight) and after
+   * it. Caches fill during the first half; a leak keeps growing through the second.
+   */
+  heapAfterGcMiB: { start: number; half: number; end: number };
   outage?: { cutAtS: number; restoredAtS: number; queuedAtRestore: number };
 };
 
@@ -46,7 +53,7 @@ class RouterChild {
   }
 
   static start(env: Record<string, string>): Promise<RouterChild> {
-    const child = fork(path.join(import.meta.dirname, "router-process.ts"), [], { execArgv: ["--import", "tsx"], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(path.join(import.meta.dirname, "router-process.ts"), [], { execArgv: ["--import", "tsx", "--expose-gc"], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     return new Promise((resolve, reject) => {
       child.once("exit", (code) => reject(new Error(`the router process exited (${code}) before it was ready`)));
       child.once("message", (message: RouterMessage) => {
@@ -102,9 +109,19 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     const port = Number(new URL(router.url).port);
     const runId = `load-${process.pid}-${Date.now()}`;
     const agent = new http.Agent({ keepAlive: true, maxSockets: options.clients });
+    const heapStart = await router.send("gc");
     const start = await router.send("stats");
     let peak = start.rss;
-    const sampler = setInterval(() => void router!.send("stats").then((stats) => (peak = Math.max(peak, stats.rss))), 250);
+    const timeline: number[] = [];
+    let samples = 0;
+    const sampler = setInterval(
+      () =>
+        void router!.send("stats").then((stats) => {
+          peak = Math.max(peak, stats.rss);
+          if (samples++ % 20 === 0) timeline.push(Math.round(stats.rss / MiB));
+        }),
+      250,
+    );
 
     const durationMs = options.seconds * 1000;
     const began = performance.now();
@@ -123,6 +140,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
         })()
       : Promise.resolve();
 
+    let heapHalf = 0;
+    const halfway = options.databaseOutage
+      ? Promise.resolve()
+      : new Promise((resolve) => setTimeout(resolve, durationMs / 2)).then(async () => (heapHalf = (await router!.send("gc")).heapUsed));
     const latencies: number[] = [];
     const failures: string[] = [];
     let issued = 0;
@@ -139,11 +160,13 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     await Promise.all(Array.from({ length: options.clients }, (_, index) => client(index)));
     const elapsedS = (performance.now() - began) / 1000;
     await outageDone;
+    await halfway;
     clearInterval(sampler);
     agent.destroy();
     const end = await router.send("stats");
     peak = Math.max(peak, end.rss);
     const drained = await router.send("drain");
+    const heapEnd = await router.send("gc");
 
     const [rows] = await direct.db
       .select({ rows: count(), distinct: countDistinct(routingDecisions.requestId) })
@@ -162,6 +185,8 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       distinctRequestIds: rows?.distinct ?? 0,
       droppedRows: drained.dropped,
       rssMiB: { start: Math.round(start.rss / MiB), peak: Math.round(peak / MiB), end: Math.round(end.rss / MiB), afterDrain: Math.round(drained.rss / MiB) },
+      rssTimelineMiB: timeline,
+      heapAfterGcMiB: { start: Math.round(heapStart.heapUsed / MiB), half: Math.round(heapHalf / MiB), end: Math.round(heapEnd.heapUsed / MiB) },
       outage,
     };
   } finally {
