@@ -46,10 +46,10 @@ export class WriteQueue<T> {
   }
 
   /**
-   * Writes everything queued now; resolves when it is stored, or when a write failed (the items
-   * stay queued for the retry). Shutdown calls this; it never throws.
+   * Writes everything queued now; resolves true when it is stored, false when a write failed (the
+   * items stay queued for the retry). Shutdown calls this; it never throws.
    */
-  async flush(): Promise<void> {
+  async flush(): Promise<boolean> {
     clearTimeout(this.timer);
     this.timer = undefined;
     for (;;) {
@@ -58,9 +58,9 @@ export class WriteQueue<T> {
         continue;
       }
       const before = this.queue.length;
-      if (!before) return;
+      if (!before) return true;
       await this.write();
-      if (this.queue.length >= before) return; // the write failed: the items stay queued for the retry
+      if (this.queue.length >= before) return false; // the write failed: the items stay queued for the retry
     }
   }
 

@@ -8,14 +8,16 @@ import { storeFeedbackBatch, type FeedbackInput } from "./record-feedback";
  * it answers again (after the decisions queued before them, so they still link to their response).
  */
 export class FeedbackLog extends WriteQueue<FeedbackInput> {
-  constructor(database: DatabaseHandle, logger: Logger, options: { before?: () => Promise<void>; maxQueued?: number } = {}) {
+  /** `before` writes the queued decisions; false (not all stored) keeps the ratings queued. */
+  constructor(database: DatabaseHandle, logger: Logger, options: { before?: () => Promise<boolean>; maxQueued?: number } = {}) {
     super({
       name: "feedback",
       logger,
       maxQueued: options.maxQueued ?? 10_000,
       retryDelayMs: 1000,
       write: async (batch) => {
-        await options.before?.();
+        // A rating must find its response's decision: never judge it before those rows are stored.
+        if (options.before && !(await options.before())) throw new Error("routing decisions are not stored yet");
         const unknown = await storeFeedbackBatch(database, batch);
         if (unknown.length) logger.warn("queued feedback names no known response or model; not stored", { count: unknown.length });
       },

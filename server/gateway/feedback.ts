@@ -20,9 +20,10 @@ async function serveFeedback(request: Request, runtime: Runtime): Promise<Respon
     if (!runtime.config.ROUTER_FEEDBACK_ENABLED) throw new WireError(403, "Feedback collection is disabled (ROUTER_FEEDBACK_ENABLED=false)");
     const input = parseFeedback(await readJsonBody(request, MAX_FEEDBACK_BYTES));
     const feedback = { responseId: input.response_id, model: input.model, score: input.score, comment: input.comment, category: input.category };
-    await runtime.decisions.flush(); // a rating sent right after its response must find the decision
     let outcome;
     try {
+      // A rating sent right after its response must find the decision: store the queued ones first.
+      if (!(await runtime.decisions.flush())) throw new Error("routing decisions are not stored yet");
       outcome = await recordFeedback(runtime.database, feedback);
     } catch (error) {
       // The database is unavailable: keep the rating (bounded) and store it when it is back.
