@@ -3,6 +3,7 @@ import { redactUrl } from "./config/backends";
 import { discoverModels } from "./backends/discovery";
 import { modelProfiles, profilingJobs } from "./db/schema";
 import { isProfiledKind } from "./profiling/jobs";
+import type { CircuitSnapshot } from "./gateway/circuit-breaker";
 import type { Runtime } from "./runtime";
 import { VERSION } from "./version";
 
@@ -20,6 +21,10 @@ export type HealthReport = {
   models_available: number;
   profiling_complete: boolean;
   profiling: { state: "idle" | "running" | "unknown"; profiled_models: number; queued_or_running_jobs: number };
+  /** Models whose circuit breaker is open or half-open (empty when every model is healthy). */
+  circuits: CircuitSnapshot[];
+  /** Writes waiting for the database (they are flushed when it answers again). */
+  write_queues: { decisions: number; feedback: number };
 };
 
 // Health checks are polled by Docker and load balancers; a short memo keeps a burst of them from
@@ -47,7 +52,8 @@ async function buildReport(runtime: Runtime): Promise<HealthReport> {
   const toProfile = modelNames.filter((name) => isProfiledKind(runtime.registry.find(name) ?? { name }, judge));
   const profiling = databaseUp ? await readProfilingState(runtime, toProfile) : { state: "unknown" as const, profiled_models: 0, queued_or_running_jobs: 0 };
   const backendsUp = discoveries.filter((result) => result.ok).length;
-  const status: HealthStatus = modelNames.length === 0 ? "down" : !databaseUp || backendsUp < discoveries.length ? "degraded" : "ok";
+  const circuits = runtime.breaker.snapshot();
+  const status: HealthStatus = modelNames.length === 0 ? "down" : !databaseUp || backendsUp < discoveries.length || circuits.some((circuit) => circuit.state === "open") ? "degraded" : "ok";
   return {
     status,
     version: VERSION,
@@ -70,6 +76,8 @@ async function buildReport(runtime: Runtime): Promise<HealthReport> {
     models_available: modelNames.length,
     profiling_complete: toProfile.length > 0 && profiling.profiled_models >= toProfile.length && profiling.queued_or_running_jobs === 0,
     profiling,
+    circuits,
+    write_queues: { decisions: runtime.decisions.queued, feedback: runtime.feedback.queued },
   };
 }
 

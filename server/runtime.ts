@@ -9,7 +9,10 @@ import { createRouterCaches, type RouterCaches } from "./cache/router-caches";
 import type { Redis } from "ioredis";
 import { connectRedis } from "./cache/store";
 import { getDatabase, type DatabaseHandle } from "./db";
+import { ApiKeyUsage, ApiKeyVerifier } from "./auth/api-keys";
+import { CircuitBreaker } from "./gateway/circuit-breaker";
 import { DecisionLog } from "./gateway/decision-log";
+import { FeedbackLog } from "./feedback/feedback-log";
 import { KnowledgeStore } from "./knowledge/store";
 import { parseTrustedProxies, type TrustedProxies } from "./limits/client-ip";
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from "./limits/rate-limiter";
@@ -30,7 +33,10 @@ export type Runtime = {
   registry: ModelRegistry;
   knowledge: KnowledgeStore;
   caches: RouterCaches;
+  /** Decision rows, written in batches off the request path; flush() drains it (shutdown). */
   decisions: DecisionLog;
+  /** Ratings that arrived while the database was down; flush() drains it (shutdown). */
+  feedback: FeedbackLog;
   startedAt: Date;
   /** Set when REDIS_URL is configured; shared by the caches and the rate limiter. */
   redis?: Redis;
@@ -47,6 +53,12 @@ export type Runtime = {
   profiler: ProfilingWorker;
   /** Stops the background work this runtime started. */
   stop: () => Promise<void>;
+  /** Per-model circuit breaker: routing skips models that keep failing (per instance). */
+  breaker: CircuitBreaker;
+  /** Client API keys (ROUTER_REQUIRE_API_KEY): cached verification and batched usage totals. */
+  apiKeys: ApiKeyVerifier;
+  /** flush() writes the pending usage totals (shutdown). */
+  apiKeyUsage: ApiKeyUsage;
 };
 
 const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
@@ -86,6 +98,11 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
   const backends = configuredBackends(config);
   const registry = new ModelRegistry(backends, logger);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
+  const apiKeyUsage = new ApiKeyUsage(database, logger);
+  // A decision row carries the client key and the tokens it used: that is where key usage comes from.
+  const decisions = new DecisionLog(database, logger, undefined, (row) => {
+    if (row.clientKeyId) apiKeyUsage.add(row.clientKeyId, { promptTokens: row.promptTokens ?? 0, completionTokens: row.completionTokens ?? 0 });
+  });
   redis?.on("error", (error: Error) => logger.debug("redis error", { error }));
   let knowledge: KnowledgeStore | undefined = undefined;
   const vram = new VramMonitor({ config, logger, registry, profiledVramGb: (model) => knowledge?.profiledVramGb(model) });
@@ -99,7 +116,8 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
     registry,
     knowledge,
     caches: createRouterCaches(config, logger, redis),
-    decisions: new DecisionLog(database, logger),
+    decisions,
+    feedback: new FeedbackLog(database, logger, { before: () => decisions.flush() }),
     startedAt: parts.startedAt ?? new Date(),
     redis,
     rateLimiter: redis ? createRedisRateLimiter(redis, { prefix: parts.rateLimitKeyPrefix, logger }) : createMemoryRateLimiter(),
@@ -113,6 +131,13 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
       runtime.benchmarkSchedule?.stop();
       await profiler.stop();
     },
+    breaker: new CircuitBreaker({
+      enabled: config.ROUTER_CIRCUIT_BREAKER_ENABLED,
+      failureThreshold: config.ROUTER_CIRCUIT_BREAKER_FAILURES,
+      cooldownMs: config.ROUTER_CIRCUIT_BREAKER_COOLDOWN * 1000,
+    }),
+    apiKeys: new ApiKeyVerifier(database, logger),
+    apiKeyUsage,
   };
   return runtime;
 }

@@ -148,3 +148,18 @@ describe("readDotEnv", () => {
     }
   });
 });
+
+describe("ROUTER_CORS_ALLOWED_ORIGINS", () => {
+  it.each([
+    ["", []],
+    ["*", ["*"]],
+    ["https://app.example.com, http://localhost:3000", ["https://app.example.com", "http://localhost:3000"]],
+    ["https://APP.example.com", ["https://app.example.com"]],
+  ])("accepts %j", (raw, expected) => {
+    expect(parseConfig({ ROUTER_CORS_ALLOWED_ORIGINS: raw }).ROUTER_CORS_ALLOWED_ORIGINS).toEqual(expected);
+  });
+
+  it.each(["https://app.example.com/path", "ftp://x.example", "*, https://a.example", "app.example.com"])("refuses %j", (raw) => {
+    expect(() => parseConfig({ ROUTER_CORS_ALLOWED_ORIGINS: raw })).toThrow(/ROUTER_CORS_ALLOWED_ORIGINS/);
+  });
+});

@@ -126,3 +126,18 @@ export const ipRangeList: Parser<string> = {
   },
   allowed: "comma-separated IP addresses or CIDR ranges",
 };
+
+/** "https://app.example.com, http://localhost:3000" or "*": browser origins (scheme://host[:port]). */
+export const originList: Parser<string[]> = {
+  parse: (raw) => {
+    const items = [...new Set(raw.split(",").map((part) => part.trim()).filter(Boolean))];
+    if (items.includes("*")) return items.length === 1 ? ["*"] : undefined;
+    const valid = items.every((item) => {
+      if (!URL.canParse(item)) return false;
+      const url = new URL(item);
+      return /^https?:$/.test(url.protocol) && url.origin === item.toLowerCase().replace(/\/$/, "");
+    });
+    return valid ? items.map((item) => new URL(item).origin) : undefined;
+  },
+  allowed: 'a comma-separated list of origins like https://app.example.com (no path), or "*"',
+};

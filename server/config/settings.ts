@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { bool, escapedText, httpUrl, int, ipRangeList, keepAlive, listOf, logLevel, num, oneOf, text, type Parser } from "./parsers";
+import { bool, escapedText, httpUrl, int, ipRangeList, keepAlive, listOf, logLevel, num, oneOf, originList, text, type Parser } from "./parsers";
 
 // Every environment variable the router reads, with its default (as it would be written in a .env
 // file) and a one-line description. ENV_DEFAULT is generated from this table
@@ -139,8 +139,14 @@ export const SETTINGS = {
   ROUTER_MAX_MESSAGES: setting(X, int(1, 100_000), "1000", "Most messages accepted in one chat request"),
   ROUTER_RATE_LIMIT_ENABLED: setting(X, bool, "false", "Limit requests per client"),
   ROUTER_RATE_LIMIT_REQUESTS_PER_MINUTE: setting(X, int(1, 1_000_000), "60", "Requests per minute per client on /v1/chat/completions and /v1/embeddings"),
+  ROUTER_RATE_LIMIT_TOKENS_PER_MINUTE: setting(X, int(1, 1_000_000_000), undefined, "Prompt + completion tokens per minute per client and per API key on /v1/chat/completions; unset means no token limit"),
   ROUTER_RATE_LIMIT_ADMIN_REQUESTS_PER_MINUTE: setting(X, int(1, 1_000_000), "10", "Requests per minute per client on /admin/*"),
   ROUTER_TRUSTED_PROXIES: setting(X, ipRangeList, "", "Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed when finding the client IP"),
+  ROUTER_CORS_ALLOWED_ORIGINS: setting(X, originList, "", "Browser origins allowed to call /v1/* (comma-separated, or *); empty turns CORS off"),
+  ROUTER_REQUIRE_API_KEY: setting(X, bool, "false", "Require a client API key (Authorization: Bearer sr-…, created in the console or via /admin/api-keys) on /v1/*"),
+  ROUTER_CIRCUIT_BREAKER_ENABLED: setting(X, bool, "true", "Stop sending to a model after repeated failures, for a cooldown, then probe it back"),
+  ROUTER_CIRCUIT_BREAKER_FAILURES: setting(X, int(1, 1000), "5", "Consecutive failed attempts that open a model's circuit"),
+  ROUTER_CIRCUIT_BREAKER_COOLDOWN: setting(X, num(0.1, 3600), "30", "Seconds a model's circuit stays open before a request probes it again"),
 
   ROUTER_CACHE_ENABLED: setting(C, bool, "true", "Routing, response and embedding caches"),
   ROUTER_CACHE_MAX_SIZE: setting(C, int(1, 1_000_000), "500", "Routing cache entries"),

@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, inArray } from "drizzle-orm";
 import type { DatabaseHandle } from "../db";
 import { modelFeedback, routingDecisions } from "../db/schema";
 import type { TaskCategory } from "../routing/categories";
@@ -46,4 +46,44 @@ export async function recordFeedback(database: DatabaseHandle, input: FeedbackIn
     })
     .returning({ id: modelFeedback.id });
   return { ok: true, id: row.id, model, linked: Boolean(decision) };
+}
+
+/**
+ * Stores queued ratings (sent while the database was down) in one insert, linked as recordFeedback
+ * links them. All or nothing, so the write queue can retry a failed batch without duplicates.
+ * Returns the ratings that could not be stored because neither their response nor a model is known.
+ */
+export async function storeFeedbackBatch(database: DatabaseHandle, inputs: FeedbackInput[]): Promise<FeedbackInput[]> {
+  const responseIds = [...new Set(inputs.flatMap((input) => (input.responseId ? [input.responseId] : [])))];
+  const decisions = responseIds.length
+    ? await database.db
+        .select({ responseId: routingDecisions.responseId, model: routingDecisions.selectedModel, category: routingDecisions.category, promptHash: routingDecisions.promptHash })
+        .from(routingDecisions)
+        .where(inArray(routingDecisions.responseId, responseIds))
+        .orderBy(desc(routingDecisions.id))
+    : [];
+  const byResponse = new Map<string, (typeof decisions)[number]>();
+  for (const decision of decisions) if (decision.responseId && !byResponse.has(decision.responseId)) byResponse.set(decision.responseId, decision);
+  const unknown: FeedbackInput[] = [];
+  const rows = inputs.flatMap((input) => {
+    const decision = input.responseId ? byResponse.get(input.responseId) : undefined;
+    const model = input.model ?? decision?.model;
+    if (!model) {
+      unknown.push(input);
+      return [];
+    }
+    return [
+      {
+        responseId: input.responseId,
+        modelName: model,
+        promptHash: decision?.promptHash,
+        score: input.score,
+        category: input.category ?? decision?.category ?? undefined,
+        comment: input.comment,
+        source: input.source ?? "api",
+      },
+    ];
+  });
+  if (rows.length) await database.db.insert(modelFeedback).values(rows);
+  return unknown;
 }

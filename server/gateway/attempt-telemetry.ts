@@ -5,7 +5,7 @@ import { inputMessagesJson, outputMessagesJson } from "../observability/gen-ai-m
 import { recordAttempt, recordFirstToken, recordTimePerOutputToken, recordUpstreamError, recordUsage, type GenAiOperation, type GenAiProvider } from "../observability/metrics";
 import { endGenAiSpan, spanTraceId, startGenAiSpan, withSpan } from "../observability/tracing";
 import type { Runtime } from "../runtime";
-import { upstreamErrorKind, type AttemptTarget } from "./attempts";
+import { isRetryable, upstreamErrorKind, type AttemptTarget } from "./attempts";
 
 // One backend attempt as telemetry: a `chat {model}` / `embeddings {model}` CLIENT span plus the
 // attempt metrics. runPlan reports failures before the answer; the handler finishes a success
@@ -75,6 +75,8 @@ export function attemptProbes(runtime: Runtime, operation: GenAiOperation, chat?
       if (done) return;
       done = true;
       const kind = upstreamErrorKind(error);
+      // Only failures that are the model's fault count against its circuit (not 4xx, not a client leaving).
+      if (isRetryable(error)) runtime.breaker.recordFailure(target.model);
       recordUpstreamError(target.backend, target.model, kind);
       recordAttempt({ ...call, seconds: (performance.now() - started) / 1000, errorType: kind, traceId: spanTraceId(span) });
       endGenAiSpan(span, { errorType: kind, errorMessage: error.message });
@@ -101,6 +103,7 @@ export function attemptProbes(runtime: Runtime, operation: GenAiOperation, chat?
           cached: outcome.cached,
         });
         if (outcome.cached) return;
+        runtime.breaker.recordSuccess(target.model);
         recordAttempt({ ...call, seconds: (ended - started) / 1000, traceId: spanTraceId(span) });
         if (operation === "chat" && outcome.inputTokens !== undefined && outcome.outputTokens !== undefined) {
           recordUsage({ ...call, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens });

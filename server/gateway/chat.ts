@@ -25,6 +25,7 @@ import {
 import { WireError } from "./wire/errors";
 import { createSignatureAppender, shouldSign, signContent, stripSignaturesFromHistory } from "./wire/signature";
 import { withRateLimit } from "./rate-limit";
+import { accountOf, chargeTokens, type RequestAccount } from "./token-limit";
 
 const MAX_CONTENT_CHARS = 4_000_000;
 
@@ -53,7 +54,7 @@ async function serveChatCompletions(request: Request, runtime: Runtime): Promise
     const chat: Omit<ChatRequest, "model"> = { ...parsed.request, messages, keepAlive: config.ROUTER_MODEL_KEEP_ALIVE };
     await registry.ensureFresh(config.ROUTER_POLLING_INTERVAL * 1000);
     const routed = await planRequest(requestedModel, chat, runtime);
-    const context = { requestId, traceId, started, routed, chat };
+    const context = { requestId, traceId, started, routed, chat, account: accountOf(request) };
     return chat.stream ? await streamChat(context, request.signal, runtime) : await completeChat(context, request.signal, runtime);
   } catch (error) {
     return unexpectedErrorResponse(error, { requestId, logger: runtime.logger, what: "chat request" });
@@ -89,7 +90,7 @@ function noModelError(decision: RoutingDecision): WireError {
   return new WireError(unavailable ? 503 : 400, `No available model can serve this request (${reasons.join("; ")})`);
 }
 
-type ChatContext = { requestId: string; traceId?: string; started: number; routed: Routed; chat: Omit<ChatRequest, "model">; responseCacheHit?: boolean };
+type ChatContext = { requestId: string; traceId?: string; started: number; routed: Routed; chat: Omit<ChatRequest, "model">; responseCacheHit?: boolean; account?: RequestAccount };
 
 // Explicit requests are not analysed: their metrics carry this instead of a category and tier.
 const NO_CATEGORY = "none";
@@ -340,7 +341,9 @@ function logDecision(
     completionTokens: result.usage?.completion_tokens,
     tokensEstimated: result.usage?.estimated ?? false,
     prompt: runtime.config.ROUTER_LOG_PROMPTS ? JSON.stringify(context.chat.messages) : undefined,
+    clientKeyId: context.account?.keyId,
   });
+  if (result.usage) chargeTokens(context.account, runtime, result.usage.prompt_tokens + result.usage.completion_tokens);
 }
 
 const clamp01 = (value: number) => Math.min(1, Math.max(0, value));

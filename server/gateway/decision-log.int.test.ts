@@ -1,7 +1,8 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
-import { routingDecisions } from "../db/schema";
+import { modelFeedback, routingDecisions } from "../db/schema";
+import { FeedbackLog } from "../feedback/feedback-log";
 import { createTestPostgresDatabase, type TestPostgresDatabase } from "../db/test-databases";
 import { createLogger } from "../observability/logger";
 import { DecisionLog } from "./decision-log";
@@ -64,5 +65,26 @@ describe("DecisionLog", () => {
     await log.flush();
     expect(log.dropped).toBe(3);
     expect((await stored()) - before).toBe(5);
+  });
+
+  it("keeps ratings queued until the decisions they rate are stored, then links them", async () => {
+    const log = new DecisionLog(database, silent);
+    const feedback = new FeedbackLog(database, silent, { before: () => log.flush() });
+    const responseId = `rated-${process.pid}`;
+    // Inserts into routing_decisions fail while reads still work: the decision stays queued.
+    await database.db.execute(sql`create or replace function refuse_insert() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`);
+    await database.db.execute(sql`create trigger refuse_decisions before insert on routing_decisions for each row execute function refuse_insert()`);
+    try {
+      log.record({ selectedModel: "rated-model", responseId });
+      feedback.enqueue({ responseId, score: 1 });
+      await feedback.flush();
+      expect(feedback.queued).toBe(1); // the feedback table is fine, but its decision is not stored yet
+    } finally {
+      await database.db.execute(sql`drop trigger refuse_decisions on routing_decisions`);
+    }
+    await feedback.flush();
+    expect(feedback.queued).toBe(0);
+    const rows = await database.db.select({ model: modelFeedback.modelName }).from(modelFeedback).where(eq(modelFeedback.responseId, responseId));
+    expect(rows).toEqual([{ model: "rated-model" }]);
   });
 });

@@ -69,7 +69,7 @@ function hostileBodies(rand: () => number, pick: <T>(items: readonly T[]) => T, 
 function generateCases(seed: number): FuzzCase[] {
   const rand = mulberry32(seed);
   const pick = <T,>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
-  const bodyPaths = ["/v1/chat/completions", "/v1/embeddings", "/v1/feedback", "/admin/explain"];
+  const bodyPaths = ["/v1/chat/completions", "/v1/embeddings", "/v1/feedback", "/admin/explain", "/admin/api-keys"];
   const cases: FuzzCase[] = [];
   for (let i = 0; cases.length < CASES; i += 1) {
     const kind = rand();
@@ -78,15 +78,16 @@ function generateCases(seed: number): FuzzCase[] {
       const variant = pick(hostileBodies(rand, pick, path));
       const contentType = rand() < 0.85 ? "application/json" : pick(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", "", "application/json; charset=utf-7"]);
       const headers: Record<string, string> = contentType ? { "content-type": contentType } : {};
-      if (path === "/admin/explain" && rand() < 0.8) headers.authorization = `Bearer ${ADMIN_KEY}`;
+      if (path.startsWith("/admin/") && rand() < 0.8) headers.authorization = `Bearer ${ADMIN_KEY}`;
       cases.push({ name: `#${i} ${path} ${variant.name} (${contentType || "no content-type"})`, path, method: "POST", headers, body: variant.body, mayPass: variant.mayPass });
     } else if (kind < 0.85) {
       // Only a missing or blank prompt is an error; odd but present ones are explained.
       const [query, mayPass] = pick([["", false], ["?prompt=", false], ["?prompt=%20%09", false], ["?prompt[]=a&prompt[]=b", false], ["?__proto__=1", false], ["?prompt=%00%ff", true], [`?prompt=${"%ff".repeat(1000)}`, true]] as const);
       cases.push({ name: `#${i} GET /admin/explain${query.slice(0, 30)}`, path: `/admin/explain${query}`, method: "GET", mayPass, headers: rand() < 0.7 ? { authorization: `Bearer ${ADMIN_KEY}` } : { authorization: pick(["Bearer", "Basic Zm9v", `Bearer ${"k".repeat(5000)}`]) } });
     } else if (kind < 0.93) {
-      const path = pick(["/v1", "/v1/chat", "/v1/completions", "/admin", "/admin/nope", "/%00", "/v1/chat/completions/x", `/${"a".repeat(2000)}`, "/v2/chat/completions"]);
-      cases.push({ name: `#${i} unknown ${path.slice(0, 40)}`, path, method: pick(["GET", "POST", "DELETE"]), headers: { "content-type": "application/json" }, body: undefined });
+      const path = pick(["/v1", "/v1/chat", "/v1/completions", "/admin", "/admin/nope", "/%00", "/v1/chat/completions/x", `/${"a".repeat(2000)}`, "/v2/chat/completions", "/admin/api-keys/%00", `/admin/api-keys/${"z".repeat(300)}`]);
+      const headers: Record<string, string> = { "content-type": "application/json", ...(rand() < 0.5 ? { authorization: `Bearer ${ADMIN_KEY}` } : {}) };
+      cases.push({ name: `#${i} unknown ${path.slice(0, 40)}`, path, method: pick(["GET", "POST", "DELETE"]), headers, body: undefined });
     } else {
       // GET endpoints fed junk must still not fail (a 200 is fine there).
       cases.push({ name: `#${i} GET /v1/models junk`, path: pick(["/v1/models", "/v1/models?limit=-1&__proto__=x"]), method: "GET", headers: { "x-request-id": pick(["a".repeat(500), "../../", "\t"]).trim() || "x", accept: pick(["*/*", "text/html", "application/xml"]) }, mayPass: true });

@@ -1,4 +1,5 @@
 import type { Runtime } from "../runtime";
+import { withClientKey } from "./client-key";
 
 const DESCRIPTION = "Routes each request to the best available model, judged by prompt analysis and measured model quality.";
 
@@ -12,4 +13,9 @@ export async function listModels(runtime: Runtime): Promise<Response> {
     ...registry.models().map((model) => ({ id: model.name, object: "model", created, owned_by: model.backend })),
   ];
   return Response.json({ object: "list", data });
+}
+
+/** GET /v1/models behind the client API key check (ROUTER_REQUIRE_API_KEY). */
+export function handleListModels(request: Request, runtime: Runtime): Promise<Response> {
+  return withClientKey(request, runtime, "/v1/models", () => listModels(runtime));
 }

@@ -54,6 +54,39 @@ describe("rate limits in memory", () => {
   });
 });
 
+describe("token limits", () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({
+      database,
+      env: (url) => ({ ROUTER_OLLAMA_URL: url, ROUTER_RATE_LIMIT_ENABLED: "true", ROUTER_RATE_LIMIT_TOKENS_PER_MINUTE: "40", ROUTER_TRUSTED_PROXIES: "127.0.0.1" }),
+    });
+  });
+  afterAll(async () => harness?.close());
+
+  it("lets a client in while it has token budget, charges what each answer used, then refuses with a 429", async () => {
+    const client = { "x-forwarded-for": "198.51.100.7" };
+    let used = 0;
+    const statuses: number[] = [];
+    for (let i = 0; i < 20 && used < 40; i++) {
+      const response = await chat(harness.url, client);
+      statuses.push(response.status);
+      const body = (await response.json()) as { usage: { total_tokens: number } };
+      used += body.usage.total_tokens;
+    }
+    expect(used).toBeGreaterThanOrEqual(40);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    const refused = await chat(harness.url, client);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    const body = (await refused.json()) as { error: { type: string; message: string } };
+    expect(body.error.type).toBe("rate_limit_error");
+    expect(body.error.message).toMatch(/40 tokens per minute/);
+    expect(sampleValue(await scrape(harness.url), "smarterrouter_rate_limit_hits_total", { scope: "client_tokens", endpoint: "/v1/chat/completions" })).toBeGreaterThanOrEqual(1);
+    expect((await chat(harness.url, { "x-forwarded-for": "198.51.100.8" })).status).toBe(200); // another client's budget is its own
+  });
+});
+
 describe("rate limits in Redis, shared by instances", () => {
   const redisUrl = process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379";
 

@@ -4,6 +4,8 @@ import { recordRateLimitHit } from "../observability/metrics";
 import type { Runtime } from "../runtime";
 import { errorResponse } from "./responses";
 import { requestIdFor } from "./request-input";
+import { withClientKey } from "./client-key";
+import { checkTokenBudget } from "./token-limit";
 
 export type RateLimitScope = "client" | "admin";
 
@@ -16,7 +18,9 @@ const WINDOW_MS = 60_000;
  */
 export async function withRateLimit(request: Request, runtime: Runtime, target: { scope: RateLimitScope; endpoint: string }, handler: () => Promise<Response>): Promise<Response> {
   const { config } = runtime;
-  if (!config.ROUTER_RATE_LIMIT_ENABLED) return handler();
+  // /v1 requests also pass the client API key check (and its own bucket) once past the IP limit.
+  const guarded = target.scope === "client" ? () => withClientKey(request, runtime, target.endpoint, handler) : handler;
+  if (!config.ROUTER_RATE_LIMIT_ENABLED) return guarded();
   const limit = target.scope === "admin" ? config.ROUTER_RATE_LIMIT_ADMIN_REQUESTS_PER_MINUTE : config.ROUTER_RATE_LIMIT_REQUESTS_PER_MINUTE;
   const client = resolveClientIp(request.headers.get("x-forwarded-for"), runtime.trustedProxies);
   const decision = await runtime.rateLimiter.hit(`${target.scope}:${client}`, limit, WINDOW_MS);
@@ -35,7 +39,11 @@ export async function withRateLimit(request: Request, runtime: Runtime, target: 
       headers: { ...headers, "retry-after": String(resetSeconds) },
     });
   }
-  const response = await handler();
+  if (target.scope === "client") {
+    const overBudget = await checkTokenBudget(request, runtime, { scope: "client", id: client, endpoint: target.endpoint });
+    if (overBudget) return overBudget;
+  }
+  const response = await guarded();
   // Copy into a fresh Response: headers of some responses (e.g. proxied streams) are immutable.
   const merged = new Headers(response.headers);
   for (const [name, value] of Object.entries(headers)) merged.set(name, value);

@@ -36,20 +36,21 @@ export async function routeChat(runtime: Runtime, chat: Omit<ChatRequest, "model
 async function decideRoute(runtime: Runtime, chat: Omit<ChatRequest, "model">, options: { writeCache: boolean }): Promise<RouteOutcome> {
   const knowledge = await runtime.knowledge.current();
   const models = runtime.registry.models();
-  const context = JSON.stringify([knowledge.version, models.map((model) => [model.name, model.reachable])]);
+  const allows = (model: string) => runtime.breaker.allows(model);
+  const context = JSON.stringify([knowledge.version, models.map((model) => [model.name, model.reachable, allows(model.name)])]);
   const key = runtime.caches.routingKey(chat, context);
   const cached = options.writeCache ? await runtime.caches.getRouting(key) : undefined;
   if (options.writeCache && runtime.caches.enabled) recordCacheLookup("routing", cached !== undefined);
   if (cached) return { decision: cached, cacheHit: true };
   const started = performance.now();
   const analysis = analyzePrompt({ messages: chat.messages, hasTools: Boolean(chat.tools?.length), responseFormat: chat.response_format });
-  const decision = selectModels(analysis, candidatesFor(models, knowledge), knowledge.settings);
+  const decision = selectModels(analysis, candidatesFor(models, knowledge, allows), knowledge.settings);
   if (options.writeCache) recordDecisionDuration((performance.now() - started) / 1000);
   if (options.writeCache && decision.ranked.length) await runtime.caches.setRouting(key, decision);
   return { decision, cacheHit: false };
 }
 
-export function candidatesFor(models: readonly RegisteredModel[], knowledge: Knowledge): Candidate[] {
+export function candidatesFor(models: readonly RegisteredModel[], knowledge: Knowledge, allows: (model: string) => boolean = () => true): Candidate[] {
   return models.map((model) => ({
     name: model.name,
     backend: model.backend,
@@ -63,6 +64,7 @@ export function candidatesFor(models: readonly RegisteredModel[], knowledge: Kno
     evidence: knowledge.evidence.get(model.name) ?? {},
     reachable: model.reachable,
     loaded: knowledge.loaded.has(`${model.backend}/${model.name}`),
+    circuitOpen: !allows(model.name),
   }));
 }
 

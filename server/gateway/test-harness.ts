@@ -8,6 +8,8 @@ import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
 import { UNMATCHED_ENDPOINT, withObservability, type RouteHandler } from "../observability/http";
 import { createLogger, type Logger } from "../observability/logger";
 import { serveMetrics } from "../observability/metrics-endpoint";
+import { checkHealth, healthHttpStatus } from "../health";
+import { corsHeaders, corsPreflight } from "../limits/cors";
 import { assembleRuntime, type Runtime } from "../runtime";
 import { handleProfiles, handleProfilingStatus, handleReprofile } from "../profiling/admin-api";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator/server";
@@ -15,9 +17,10 @@ import { handleVram } from "./admin-vram";
 import { handleBenchmarkAliases, handleImportBenchmarks, handleListBenchmarks, handleSyncBenchmarks } from "./admin-benchmarks";
 import { handleChatCompletions } from "./chat";
 import { handleEmbeddings } from "./embeddings";
+import { handleCreateApiKey, handleListApiKeys, handleRevokeApiKey } from "./admin-api-keys";
 import { handleExplain } from "./explain";
 import { handleFeedback } from "./feedback";
-import { listModels } from "./models";
+import { handleListModels } from "./models";
 import { handleUnknownPath } from "./unknown-path";
 
 export type Harness = {
@@ -49,7 +52,7 @@ export async function startHarness(
     "/v1/chat/completions": route("/v1/chat/completions", (request) => handleChatCompletions(request, runtime)),
     "/v1/embeddings": route("/v1/embeddings", (request) => handleEmbeddings(request, runtime)),
     "/v1/feedback": route("/v1/feedback", (request) => handleFeedback(request, runtime)),
-    "/v1/models": route("/v1/models", () => listModels(runtime)),
+    "/v1/models": route("/v1/models", (request) => handleListModels(request, runtime)),
     "/admin/explain": route("/admin/explain", (request) => handleExplain(request, runtime)),
     "/admin/vram": route("/admin/vram", (request) => handleVram(request, runtime)),
     "/admin/benchmarks": route("/admin/benchmarks", (request) => handleListBenchmarks(request, runtime)),
@@ -58,7 +61,16 @@ export async function startHarness(
     "/admin/benchmark-aliases": route("/admin/benchmark-aliases", (request) => handleBenchmarkAliases(request, runtime)),
     "/admin/reprofile": route("/admin/reprofile", (request) => handleReprofile(request, runtime)),
     "/admin/profiles": route("/admin/profiles", (request) => handleProfiles(request, runtime)),
+    "/admin/api-keys": route("/admin/api-keys", (request) => (request.method === "POST" ? handleCreateApiKey(request, runtime) : handleListApiKeys(request, runtime))),
     "/metrics": route("/metrics", (request) => serveMetrics(request, config.ROUTER_METRICS_TOKEN), true),
+    "/health": route(
+      "/health",
+      async () => {
+        const report = await checkHealth(runtime);
+        return Response.json(report, { status: healthHttpStatus(report) });
+      },
+      true,
+    ),
   };
   const unmatched = route(UNMATCHED_ENDPOINT, handleUnknownPath);
 
@@ -80,9 +92,13 @@ export async function startHarness(
     });
     const pathname = new URL(request.url).pathname;
     const statusId = /^\/admin\/profiling_status\/([^/]+)$/.exec(pathname)?.[1];
-    const handler = statusId ? route("/admin/profiling_status/{id}", (r) => handleProfilingStatus(r, runtime, decodeURIComponent(statusId))) : routes[pathname];
-    const response = await (handler ?? unmatched)(request);
-    res.writeHead(response.status, Object.fromEntries(response.headers));
+    const status = statusId === undefined ? undefined : route("/admin/profiling_status/{id}", (r) => handleProfilingStatus(r, runtime, decodeURIComponent(statusId)));
+    const keyId = request.method === "DELETE" ? /^\/admin\/api-keys\/([^/]+)$/.exec(pathname)?.[1] : undefined;
+    const revoke = keyId === undefined ? undefined : route("/admin/api-keys/{id}", (inner) => handleRevokeApiKey(inner, runtime, keyId));
+    // As proxy.ts does for /v1/* in the app.
+    const cors = pathname.startsWith("/v1/") ? config.ROUTER_CORS_ALLOWED_ORIGINS : [];
+    const response = (cors.length ? corsPreflight(request, cors) : undefined) ?? (await (status ?? revoke ?? routes[pathname] ?? unmatched)(request));
+    res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...(cors.length && request.method !== "OPTIONS" ? corsHeaders(request, cors) : {}) });
     if (!response.body) return res.end();
     const reader = response.body.getReader();
     res.on("close", () => void reader.cancel().catch(() => undefined));

@@ -17,6 +17,14 @@ describe("createMemoryRateLimiter", () => {
     expect(await limiter.hit("a", 3, 60_000)).toMatchObject({ allowed: true, remaining: 2, resetMs: 60_000 });
   });
 
+  it("counts an amount (tokens), and reads without counting when the amount is 0", async () => {
+    const limiter = createMemoryRateLimiter();
+    expect(await limiter.hit("tokens", 100, 60_000, 0)).toMatchObject({ allowed: true, remaining: 100 });
+    expect(await limiter.hit("tokens", 100, 60_000, 60)).toMatchObject({ allowed: true, remaining: 40 });
+    expect(await limiter.hit("tokens", 100, 60_000, 0)).toMatchObject({ remaining: 40 });
+    expect(await limiter.hit("tokens", 100, 60_000, 60)).toMatchObject({ allowed: false, remaining: 0 });
+  });
+
   it("keeps separate keys apart", async () => {
     const limiter = createMemoryRateLimiter();
     expect((await limiter.hit("client:1.1.1.1", 1, 60_000)).allowed).toBe(true);

@@ -5,8 +5,11 @@ export type RateLimitDecision = { allowed: boolean; limit: number; remaining: nu
 
 export type RateLimiter = {
   kind: "memory" | "redis";
-  /** Counts one request for `key` against `limit` per `windowMs` (fixed window). */
-  hit: (key: string, limit: number, windowMs: number) => Promise<RateLimitDecision>;
+  /**
+   * Counts `amount` (default 1: one request; tokens for token limits) for `key` against `limit` per
+   * `windowMs` (fixed window). `amount` 0 reads the count without adding to it.
+   */
+  hit: (key: string, limit: number, windowMs: number, amount?: number) => Promise<RateLimitDecision>;
 };
 
 const DEFAULT_MAX_KEYS = 100_000;
@@ -36,7 +39,7 @@ export function createMemoryRateLimiter(options: { maxKeys?: number; now?: () =>
   return {
     kind: "memory",
     size: () => windows.size,
-    hit: async (key, limit, windowMs) => {
+    hit: async (key, limit, windowMs, amount = 1) => {
       const at = now();
       let entry = windows.get(key);
       if (!entry || entry.resetAt <= at) {
@@ -45,15 +48,15 @@ export function createMemoryRateLimiter(options: { maxKeys?: number; now?: () =>
         entry = { count: 0, resetAt: at + windowMs };
         windows.set(key, entry);
       }
-      entry.count += 1;
+      entry.count += amount;
       return { allowed: entry.count <= limit, limit, remaining: Math.max(0, limit - entry.count), resetMs: entry.resetAt - at };
     },
   };
 }
 
-// INCR and PEXPIRE in one script, so a crash between them cannot leave a key without a TTL.
-const HIT_SCRIPT = `local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+// INCRBY and PEXPIRE in one script, so a crash between them cannot leave a key without a TTL.
+const HIT_SCRIPT = `local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+if count == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {count, ttl}`;
@@ -68,9 +71,9 @@ export function createRedisRateLimiter(redis: Redis, options: { prefix?: string;
   let failures = 0;
   return {
     kind: "redis",
-    hit: async (key, limit, windowMs) => {
+    hit: async (key, limit, windowMs, amount = 1) => {
       try {
-        const [count, ttl] = (await redis.eval(HIT_SCRIPT, 1, `${prefix}${key}`, String(windowMs))) as [number, number];
+        const [count, ttl] = (await redis.eval(HIT_SCRIPT, 1, `${prefix}${key}`, String(windowMs), String(Math.max(0, Math.round(amount))))) as [number, number];
         return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetMs: Math.max(0, ttl) };
       } catch (error) {
         failures += 1;

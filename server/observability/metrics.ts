@@ -62,6 +62,11 @@ function createMetrics() {
     rateLimitHits: counter("smarterrouter_rate_limit_hits_total", "Requests refused by a rate limit", ["scope", "endpoint"]),
     benchmarkSourceSyncs: counter("smarterrouter_benchmark_source_syncs_total", "Benchmark source fetches during syncs, by outcome (ok, error, skipped)", ["source", "outcome"]),
     benchmarkMatchedModels: gauge("smarterrouter_benchmark_matched_models", "Backend models a benchmark source matched at its last successful sync", ["source"]),
+    circuitState: gauge("smarterrouter_circuit_state", "Per-model circuit breaker: 0 closed, 1 open, 2 half-open (probing)", ["model"]),
+    circuitOpens: counter("smarterrouter_circuit_opens_total", "Times a model's circuit opened", ["model"]),
+    writeQueueDropped: counter("smarterrouter_write_queue_dropped_total", "Rows dropped because a write queue was full while the database was down", ["queue"]),
+    writeQueueDepth: gauge("smarterrouter_write_queue_depth", "Rows waiting in a write queue", ["queue"]),
+    apiKeyRejections: counter("smarterrouter_api_key_rejections_total", "Requests refused for a missing, unknown or revoked client API key", ["reason"]),
     vramTotal: gauge("smarterrouter_vram_total_bytes", "Memory of one GPU", ["gpu"]),
     vramTotalGb: gauge("smarterrouter_vram_total_gb", "GPU memory of every sampled GPU together, GB", []),
     vramUsedGb: gauge("smarterrouter_vram_used_gb", "GPU memory in use on every sampled GPU together, GB", []),
@@ -132,7 +137,9 @@ export function recordModelSelection(model: string, category: string): void {
   metrics.modelSelections.inc({ selected_model: model, category });
 }
 
-export function recordRateLimitHit(scope: "client" | "admin", endpoint: string): void {
+export type RateLimitScopeLabel = "client" | "admin" | "api_key" | "client_tokens" | "api_key_tokens";
+
+export function recordRateLimitHit(scope: RateLimitScopeLabel, endpoint: string): void {
   metrics.rateLimitHits.inc({ scope, endpoint });
 }
 
@@ -304,4 +311,23 @@ async function renderNow(format: MetricsFormat): Promise<{ body: string; content
     registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
     for (const [metric, name] of counters) metric.name = name;
   }
+}
+
+export type CircuitState = "closed" | "open" | "half_open";
+const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, open: 1, half_open: 2 };
+
+export function recordCircuitState(model: string, state: CircuitState, opened = false): void {
+  metrics.circuitState.set({ model }, CIRCUIT_VALUE[state]);
+  if (opened) metrics.circuitOpens.inc({ model });
+}
+
+export type WriteQueueName = "decisions" | "feedback";
+
+export function recordWriteQueue(queue: WriteQueueName, depth: number, dropped = 0): void {
+  metrics.writeQueueDepth.set({ queue }, depth);
+  if (dropped) metrics.writeQueueDropped.inc({ queue }, dropped);
+}
+
+export function recordApiKeyRejection(reason: "missing" | "invalid" | "revoked"): void {
+  metrics.apiKeyRejections.inc({ reason });
 }

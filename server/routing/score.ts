@@ -115,6 +115,7 @@ export function rejectionReason(candidate: Candidate, analysis: PromptAnalysis, 
   const { facts, evidence } = candidate;
   const needs = analysis.capabilities;
   if (!candidate.reachable) return "backend unreachable";
+  if (candidate.circuitOpen) return "unreachable: circuit open after repeated failures";
   if (settings.overrides[candidate.name]?.disabled) return "disabled by operator";
   // Facts built without the name's hints: the name decides when a capability is needed.
   const capabilities = facts.capabilities ?? (needs.vision || needs.tools ? modelFacts(candidate.name).capabilities : undefined);

@@ -71,6 +71,8 @@ export type Candidate = {
   reachable: boolean;
   /** Resident in GPU memory now (Ollama /api/ps); a cold model costs a load. */
   loaded: boolean;
+  /** Its circuit breaker is open after repeated failures: skip it until the cooldown ends. */
+  circuitOpen?: boolean;
 };
 
 /** Operator-tunable routing settings (live: from the database, defaults from the environment). */

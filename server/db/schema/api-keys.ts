@@ -1,4 +1,4 @@
-import { integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { bigint, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns";
 
 /** Client API keys. Only a SHA-256 hex digest of the key is stored; `prefix` is for display. */
@@ -13,6 +13,10 @@ export const apiKeys = pgTable("api_keys", {
   revokedAt: timestamptz("revoked_at"),
   /** Per-key override; null means the global limit applies. */
   rateLimitPerMinute: integer("rate_limit_per_minute"),
+  /** Usage totals, added to in batches off the request path. */
+  requestCount: bigint("request_count", { mode: "number" }).notNull().default(0),
+  promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull().default(0),
+  completionTokens: bigint("completion_tokens", { mode: "number" }).notNull().default(0),
 });
 
 export type ApiKey = typeof apiKeys.$inferSelect;

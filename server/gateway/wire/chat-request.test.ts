@@ -51,6 +51,7 @@ describe("parseChatRequest rejects", () => {
     ["tool without name", { messages: USER, tools: [{ type: "function", function: {} }] }, "tools[0].function.name", "Missing required parameter", "missing_required_parameter"],
     ["tool name with spaces", { messages: USER, tools: [{ type: "function", function: { name: "get weather" } }] }, "tools[0].function.name", "matching", "invalid_value"],
     ["tool name too long", { messages: USER, tools: [{ type: "function", function: { name: "a".repeat(65) } }] }, "tools[0].function.name", "matching", "invalid_value"],
+    ["129 tools", { messages: USER, tools: Array.from({ length: 129 }, (_, i) => ({ type: "function", function: { name: `f${i}` } })) }, "tools", "<= 128 items, but got 129", "invalid_value"],
     ["tool parameters not an object", { messages: USER, tools: [{ type: "function", function: { name: "f", parameters: "x" } }] }, "tools[0].function.parameters", "expected an object", "invalid_type"],
     ["tool_choice unknown string", { messages: USER, tool_choice: "any" }, "tool_choice", "expected one of 'none', 'auto', 'required', but got 'any'", "invalid_value"],
     ["tool_choice object without function", { messages: USER, tool_choice: { type: "function" } }, "tool_choice.function", "Missing required parameter", "missing_required_parameter"],

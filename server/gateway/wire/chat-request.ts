@@ -87,13 +87,16 @@ const responseFormat = z.discriminatedUnion("type", [
   }),
 ]);
 
+export const MAX_TOOLS = 128;
+
 // null is accepted wherever a field is optional: many clients send explicit nulls for "unset".
 const chatRequestSchema = z.object({
   model: z.string().max(256).nullish(),
   messages: z.array(message).min(1),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
-  tools: z.array(tool).nullish(),
+  // OpenAI's own limit: a request with more tools is refused rather than forwarded.
+  tools: z.array(tool).max(MAX_TOOLS).nullish(),
   tool_choice: toolChoice.nullish(),
   parallel_tool_calls: z.boolean().nullish(),
   response_format: responseFormat.nullish(),
