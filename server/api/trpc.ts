@@ -20,7 +20,8 @@ const t = initTRPC.context<TrpcContext>().create({
   errorFormatter: ({ shape, error }) => ({
     ...shape,
     // Field-level messages, so forms can show each error next to its field.
-    data: { ...shape.data, fieldErrors: error.cause instanceof ZodError ? fieldErrors(error.cause) : undefined },
+    // `problems`: a refused file's list of what is wrong with it (ImportError), shown next to the file field.
+    data: { ...shape.data, fieldErrors: error.cause instanceof ZodError ? fieldErrors(error.cause) : undefined, problems: problemsOf(error.cause) },
   }),
 });
 
@@ -42,4 +43,9 @@ function fieldErrors(error: ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) out[issue.path.join(".") || "_"] ??= issue.message;
   return out;
+}
+
+function problemsOf(cause: unknown): string[] | undefined {
+  const problems = (cause as { problems?: unknown } | undefined)?.problems;
+  return Array.isArray(problems) && problems.every((problem) => typeof problem === "string") ? problems : undefined;
 }
