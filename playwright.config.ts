@@ -49,7 +49,7 @@ export default defineConfig({
         ROUTER_OLLAMA_URL: `http://127.0.0.1:${SIM_PORT}`,
         ROUTER_LOG_LEVEL: "WARNING",
         ROUTER_ADMIN_API_KEY: E2E_ADMIN_KEY,
-        // No internet from e2e: the remote benchmark sources point at a closed port; the bundled table still syncs.
+        // No internet from e2e: the remote benchmark sources point at port 9, which fetch refuses; the bundled table still syncs.
         ROUTER_BENCHMARK_HUGGINGFACE_URL: "http://127.0.0.1:9/closed",
         ROUTER_BENCHMARK_LMSYS_URL: "http://127.0.0.1:9/closed",
       },

@@ -20,8 +20,7 @@ const t = initTRPC.context<TrpcContext>().create({
   errorFormatter: ({ shape, error }) => ({
     ...shape,
     // Field-level messages, so forms can show each error next to its field.
-    // `problems`: a refused file's list of what is wrong with it (ImportError), shown next to the file field.
-    data: { ...shape.data, fieldErrors: error.cause instanceof ZodError ? fieldErrors(error.cause) : undefined, problems: problemsOf(error.cause) },
+    data: { ...shape.data, fieldErrors: error.cause instanceof ZodError ? fieldErrors(error.cause) : undefined },
   }),
 });
 
@@ -43,9 +42,4 @@ function fieldErrors(error: ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) out[issue.path.join(".") || "_"] ??= issue.message;
   return out;
-}
-
-function problemsOf(cause: unknown): string[] | undefined {
-  const problems = (cause as { problems?: unknown } | undefined)?.problems;
-  return Array.isArray(problems) && problems.every((problem) => typeof problem === "string") ? problems : undefined;
 }

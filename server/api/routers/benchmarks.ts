@@ -18,7 +18,6 @@ async function refusingBadInput<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof ImportError) throw new TRPCError({ code: "BAD_REQUEST", message: "Benchmark file refused, nothing was stored", cause: error });
     if (error instanceof AliasInputError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
     throw error;
   }
@@ -40,6 +39,7 @@ export const benchmarksRouter = createTRPCRouter({
     await freshModels(ctx.runtime);
     return syncBenchmarks(ctx.runtime);
   }),
+  /** An operator's file, read in the browser: stored whole, or refused whole with its problems. */
   import: adminProcedure
     .input(
       z.object({
@@ -52,7 +52,14 @@ export const benchmarksRouter = createTRPCRouter({
     )
     .mutation(async ({ ctx, input }) => {
       await freshModels(ctx.runtime);
-      return refusingBadInput(() => importBenchmarks(ctx.runtime, input.content, input.format));
+      try {
+        return { refused: false as const, ...(await importBenchmarks(ctx.runtime, input.content, input.format)) };
+      } catch (error) {
+        // A file with bad rows is an answer, not a failure: the form lists its problems next to the
+        // file field (as a 4xx the browser would also log a console error for every refusal).
+        if (error instanceof ImportError) return { refused: true as const, message: "Benchmark file refused, nothing was stored", problems: error.problems };
+        throw error;
+      }
     }),
   setAlias: adminProcedure
     .input(z.object({ model: name("model name"), benchmarkNames: z.array(name("benchmark name"), { error: "Enter a benchmark name" }).min(1, "Enter at least one benchmark name").max(10, "At most 10 names") }))

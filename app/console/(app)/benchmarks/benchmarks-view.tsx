@@ -142,11 +142,11 @@ function ImportPanel() {
   const [format, setFormat] = useState<Format | "">("");
   const [local, setLocal] = useState<{ file?: string; format?: string }>({});
   const upload = useMutation(trpc.benchmarks.import.mutationOptions({ onSuccess: () => refresh() }));
-  const data = upload.error?.data as { fieldErrors?: Record<string, string>; problems?: string[] } | undefined;
-  const fileError = local.file ?? data?.fieldErrors?.content;
-  const formatError = local.format ?? data?.fieldErrors?.format;
-  const problems = data?.problems;
-  const fieldLevel = Boolean(fileError || formatError || problems);
+  const fieldErrors = (upload.error?.data as { fieldErrors?: Record<string, string> } | undefined)?.fieldErrors;
+  const fileError = local.file ?? fieldErrors?.content;
+  const formatError = local.format ?? fieldErrors?.format;
+  const refusal = upload.data?.refused ? upload.data : undefined;
+  const imported = upload.data && !upload.data.refused ? upload.data : undefined;
   return (
     <Panel title="Import a file" testId="benchmark-import">
       <p className="mb-3 text-xs text-slate-400">
@@ -169,7 +169,7 @@ function ImportPanel() {
             type="file"
             accept=".csv,.json,text/csv,application/json"
             className="input max-w-full"
-            aria-invalid={Boolean(fileError || problems)}
+            aria-invalid={Boolean(fileError || refusal)}
             aria-describedby={`${id}-file-error`}
             onChange={async (event) => {
               const chosen = event.target.files?.[0];
@@ -186,10 +186,10 @@ function ImportPanel() {
           />
           <div id={`${id}-file-error`}>
             <FieldError message={fileError} />
-            {problems?.length ? (
+            {refusal ? (
               <div role="alert" className="mt-1 text-xs text-rose-300" data-testid="import-problems">
-                <p>{upload.error?.message}:</p>
-                <ul className="list-inside list-disc">{problems.map((problem) => <li key={problem}>{problem}</li>)}</ul>
+                <p>{refusal.message}:</p>
+                <ul className="list-inside list-disc">{refusal.problems.map((problem) => <li key={problem}>{problem}</li>)}</ul>
               </div>
             ) : null}
           </div>
@@ -205,11 +205,11 @@ function ImportPanel() {
         </div>
         <button type="submit" className="btn-primary mt-4" disabled={upload.isPending}>{upload.isPending ? "Importing…" : "Import"}</button>
       </form>
-      {upload.error && !fieldLevel ? <ErrorBox error={upload.error} /> : null}
-      {upload.data ? (
+      {upload.error && !fieldErrors ? <ErrorBox error={upload.error} /> : null}
+      {imported ? (
         <p role="status" data-testid="import-outcome" className="mt-3 text-sm text-emerald-300">
-          Imported {upload.data.imported} rows: {upload.data.matched.length} matched to backend models
-          {upload.data.unmatched.length ? `, ${upload.data.unmatched.length} stored under their own names (${upload.data.unmatched.join(", ")})` : ""}.
+          Imported {imported.imported} rows: {imported.matched.length} matched to backend models
+          {imported.unmatched.length ? `, ${imported.unmatched.length} stored under their own names (${imported.unmatched.join(", ")})` : ""}.
         </p>
       ) : null}
     </Panel>
