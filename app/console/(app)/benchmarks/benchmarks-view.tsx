@@ -63,7 +63,7 @@ function SourcesPanel() {
                     <td className="tabular-nums">{source.rows}</td>
                     <td>{source.lastUpdated ? age(source.lastUpdated) : "—"}</td>
                     <td>
-                      {source.lastRun === "failed" ? <span className="text-rose-300">failed{source.error ? `: ${source.error}` : ""}</span> : source.lastRun === "ok" ? <span className="text-emerald-300">ok</span> : source.lastRun ?? (source.source === "file" ? "imported, not synced" : "—")}
+                      {source.lastRun === "failed" ? <span className="text-rose-300">failed{source.error ? `: ${source.error}` : ""}</span> : source.lastRun === "ok" ? <span className="text-emerald-300">ok</span> : source.lastRun ?? (source.source === "file" && source.rows ? "imported (not synced)" : "—")}
                     </td>
                   </tr>
                 ))}
