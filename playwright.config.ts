@@ -65,6 +65,9 @@ export default defineConfig({
         ROUTER_TRUSTED_PROXIES: "127.0.0.1,::1",
         ROUTER_RATE_LIMIT_REQUESTS_PER_MINUTE: "100000",
         ROUTER_RATE_LIMIT_ADMIN_REQUESTS_PER_MINUTE: String(E2E_ADMIN_RATE_LIMIT),
+        // No internet from e2e: the remote benchmark sources point at port 9, which fetch refuses; the bundled table still syncs.
+        ROUTER_BENCHMARK_HUGGINGFACE_URL: "http://127.0.0.1:9/closed",
+        ROUTER_BENCHMARK_LMSYS_URL: "http://127.0.0.1:9/closed",
       },
       stdout: "ignore",
       stderr: "pipe",

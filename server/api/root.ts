@@ -1,3 +1,4 @@
+import { benchmarksRouter } from "./routers/benchmarks";
 import { decisionsRouter } from "./routers/decisions";
 import { feedbackRouter } from "./routers/feedback";
 import { modelsRouter } from "./routers/models";
@@ -12,6 +13,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   overview: overviewRouter,
   models: modelsRouter,
+  benchmarks: benchmarksRouter,
   routing: routingRouter,
   decisions: decisionsRouter,
   feedback: feedbackRouter,

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, max } from "drizzle-orm";
 import type { DatabaseHandle } from "../db";
 import { benchmarkAliases, benchmarkSyncRuns, modelBenchmarks, type BenchmarkSyncRun, type NewModelBenchmark } from "../db/schema";
 import type { BenchmarkSource } from "../db/schema/model-benchmarks";
@@ -223,6 +223,36 @@ export async function listBenchmarks(database: DatabaseHandle, page: { limit: nu
 export async function lastSyncRun(database: DatabaseHandle): Promise<BenchmarkSyncRun | undefined> {
   const [last] = await database.db.select().from(benchmarkSyncRuns).orderBy(desc(benchmarkSyncRuns.startedAt), desc(benchmarkSyncRuns.id)).limit(1);
   return last;
+}
+
+/**
+ * Each source the console shows: the configured ones, the bundled table and imported files, with
+ * how many rows it holds, when they were written, and how the last sync went for it.
+ */
+export async function benchmarkSourceStatus(runtime: Pick<BenchmarkRuntime, "database" | "config">) {
+  const [rows, last] = await Promise.all([
+    runtime.database.db.select({ source: modelBenchmarks.source, rows: count(), updated: max(modelBenchmarks.lastUpdated) }).from(modelBenchmarks).groupBy(modelBenchmarks.source),
+    lastSyncRun(runtime.database),
+  ]);
+  const configured: BenchmarkSource[] = configuredSources(runtime.config);
+  const sources = [...new Set<BenchmarkSource>([...configured, ...((last?.sources ?? []) as BenchmarkSource[]), ...rows.map((row) => row.source), "file"])];
+  // A run records its failures as "source: message; source: message" (see runSync).
+  const failures = new Map((last?.error ?? "").split("; ").map((part) => [part.slice(0, part.indexOf(": ")), part.slice(part.indexOf(": ") + 2)] as const));
+  return {
+    lastRun: last ? { id: last.id, status: last.status, startedAt: last.startedAt.toISOString(), finishedAt: last.finishedAt?.toISOString() ?? null, error: last.error } : null,
+    sources: sources.map((source) => {
+      const stored = rows.find((row) => row.source === source);
+      const inLastRun = Boolean(last?.sources.includes(source));
+      return {
+        source,
+        configured: source === "file" || configured.includes(source),
+        rows: stored?.rows ?? 0,
+        lastUpdated: stored?.updated ? new Date(stored.updated).toISOString() : null,
+        lastRun: !inLastRun || !last ? null : last.status === "running" ? "running" : failures.has(source) ? "failed" : "ok",
+        error: inLastRun ? (failures.get(source) ?? null) : null,
+      };
+    }),
+  };
 }
 
 /** Each backend model with the benchmark name each source matched it to, and how sure the match is. */

@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { ConsoleModel } from "@/server/console/models";
 import { useTRPC } from "../../_components/trpc";
 import { age, Empty, ErrorBox, FieldError, Loading, Panel, score } from "../../_components/ui";
+import { AliasEditor } from "../benchmarks/alias-editor";
 
 const CATEGORIES = ["coding", "math", "reasoning", "creative", "extraction", "factual", "general"] as const;
 
@@ -98,6 +99,7 @@ function ModelDetail({ name }: { name: string }) {
       </div>
       <p className="mt-2 text-xs text-slate-500">Last profiled: {detail.data.lastProfiled ? age(detail.data.lastProfiled) : "never"}. Profiling answers and judge rationales appear here once the profiler stores them.</p>
       <ScoreAdjustment name={name} current={model.override.scoreAdjustment ?? 0} currentReason={model.override.reason ?? ""} />
+      <BenchmarkAlias name={name} />
       {detail.data.recentFeedback.length ? (
         <ul className="mt-3 text-sm">
           {detail.data.recentFeedback.map((row) => <li key={row.id}>{score(row.score)} {row.category ?? ""} {row.comment ? `— ${row.comment}` : ""} <span className="text-slate-500">{age(row.createdAt)}</span></li>)}
@@ -146,5 +148,19 @@ function ScoreAdjustment({ name, current, currentReason }: { name: string; curre
       <button type="submit" className="btn-primary mt-4" disabled={save.isPending}>Save adjustment</button>
       {save.isSuccess ? <span role="status" className="mt-5 text-xs text-emerald-300">Saved</span> : null}
     </form>
+  );
+}
+
+/** "Alias to a benchmark name": the Benchmarks page's alias editor, for this model. */
+function BenchmarkAlias({ name }: { name: string }) {
+  const trpc = useTRPC();
+  const aliases = useQuery(trpc.benchmarks.aliases.queryOptions());
+  const current = aliases.data?.find((alias) => alias.model === name)?.benchmark_names ?? null;
+  return (
+    <div className="mt-4" data-testid="model-benchmark-alias">
+      <h3 className="text-xs text-slate-400">Alias to a benchmark name{current ? ` (now: ${current.join(", ")})` : ""}</h3>
+      <ErrorBox error={aliases.error} />
+      {aliases.data ? <AliasEditor model={name} current={current} /> : null}
+    </div>
   );
 }
