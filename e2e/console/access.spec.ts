@@ -22,6 +22,8 @@ test("a wrong key is refused, the right key signs in, and signing out revokes th
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   const [cookie] = (await context.cookies()).filter((entry) => entry.name === "smarterrouter_session");
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+  // Checked before signing out: a poll already in flight when the session is revoked is rightly refused (401).
+  clean();
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/console\/login\?loggedOut=1$/);
@@ -31,7 +33,6 @@ test("a wrong key is refused, the right key signs in, and signing out revokes th
   expect(replay.status()).toBe(401);
   await page.goto("/console/settings");
   await expect(page).toHaveURL(/\/console\/login$/);
-  clean();
 });
 
 test("a mutation from another origin is refused even with a session", async ({ page }) => {
