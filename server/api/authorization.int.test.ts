@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsoleSession, revokeConsoleSession, SESSION_COOKIE, SESSION_TTL_MS } from "../auth/sessions";
-import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
-import { createTestPostgresDatabase, type TestPostgresDatabase } from "../db/test-databases";
+import { migrateDatabase, type DatabaseHandle } from "../db";
+import { TEST_DATABASE_KINDS } from "../db/test-databases";
 import { startHarness, type Harness } from "../gateway/test-harness";
 import { appRouter, createCaller } from "./root";
 import { createTrpcContext } from "./trpc";
@@ -33,23 +33,12 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
   return "allowed";
 }
 
-const KINDS = [
-  { kind: "pglite", open: async () => ({ database: await openDatabase("memory://"), drop: async () => {} }) },
-  {
-    kind: "postgres",
-    open: async () => {
-      const testDb: TestPostgresDatabase = await createTestPostgresDatabase();
-      return { database: await openDatabase(testDb.url), drop: () => testDb.drop() };
-    },
-  },
-];
-
 it("the router has queries and mutations to check", () => {
   expect(procedures.length).toBeGreaterThanOrEqual(10);
   expect(mutations.length).toBeGreaterThanOrEqual(3);
 });
 
-describe.each(KINDS)("console procedures on $kind", ({ open }) => {
+describe.each(TEST_DATABASE_KINDS)("console procedures on $kind", ({ open }) => {
   let database: DatabaseHandle;
   let drop: () => Promise<void>;
   let harness: Harness;

@@ -3,8 +3,8 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsoleSession, SESSION_COOKIE } from "../auth/sessions";
-import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
-import { createTestPostgresDatabase, type TestPostgresDatabase } from "../db/test-databases";
+import { migrateDatabase, type DatabaseHandle } from "../db";
+import { TEST_DATABASE_KINDS } from "../db/test-databases";
 import { startHarness, type Harness } from "../gateway/test-harness";
 import { appRouter, createCaller } from "./root";
 import { IMPORT_MAX_BYTES } from "./routers/benchmarks";
@@ -26,18 +26,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const KINDS = [
-  { kind: "pglite", open: async () => ({ database: await openDatabase("memory://"), drop: async () => {} }) },
-  {
-    kind: "postgres",
-    open: async () => {
-      const testDb: TestPostgresDatabase = await createTestPostgresDatabase();
-      return { database: await openDatabase(testDb.url), drop: () => testDb.drop() };
-    },
-  },
-];
-
-describe.each(KINDS)("console benchmarks on $kind", ({ open }) => {
+describe.each(TEST_DATABASE_KINDS)("console benchmarks on $kind", ({ open }) => {
   let database: DatabaseHandle;
   let drop: () => Promise<void>;
   let harness: Harness;

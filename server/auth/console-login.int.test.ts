@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../config/env";
-import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
+import { migrateDatabase, type DatabaseHandle } from "../db";
 import { consoleSessions } from "../db/schema";
-import { createTestPostgresDatabase, type TestPostgresDatabase } from "../db/test-databases";
+import { TEST_DATABASE_KINDS } from "../db/test-databases";
 import { createLogger } from "../observability/logger";
 import { assembleRuntime, type Runtime } from "../runtime";
 import { handleConsoleLogin, handleConsoleLogout, LOGIN_ATTEMPTS } from "./console-login";
@@ -22,18 +22,7 @@ function login(key: string, headers: Record<string, string> = {}): Request {
 }
 const cookieToken = (response: Response) => sessionTokenFrom(response.headers.get("set-cookie")?.split(";")[0]);
 
-const KINDS = [
-  { kind: "pglite", open: async () => ({ database: await openDatabase("memory://"), drop: async () => {} }) },
-  {
-    kind: "postgres",
-    open: async () => {
-      const testDb: TestPostgresDatabase = await createTestPostgresDatabase();
-      return { database: await openDatabase(testDb.url), drop: () => testDb.drop() };
-    },
-  },
-];
-
-describe.each(KINDS)("console sign-in on $kind", ({ open }) => {
+describe.each(TEST_DATABASE_KINDS)("console sign-in on $kind", ({ open }) => {
   let database: DatabaseHandle;
   let drop: () => Promise<void>;
   let runtime: Runtime;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEffectiveConfig } from "../config/effective-config";
 import { parseConfig } from "../config/env";
-import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
-import { createTestPostgresDatabase, type TestPostgresDatabase } from "../db/test-databases";
+import { migrateDatabase, type DatabaseHandle } from "../db";
+import { TEST_DATABASE_KINDS } from "../db/test-databases";
 import { startHarness, type Harness } from "../gateway/test-harness";
 import { listDecisions, readDecision } from "./decisions";
 import { listFeedback } from "./feedback";
@@ -15,18 +15,7 @@ import { explainPlayground, saveRoutingSettings, whatIf } from "./routing";
 const CODING = "Write a TypeScript function that debounces another function, with unit tests.";
 const SIMPLE = "Give me a synonym for happy.";
 
-const KINDS = [
-  { kind: "pglite", open: async () => ({ database: await openDatabase("memory://"), drop: async () => {} }) },
-  {
-    kind: "postgres",
-    open: async () => {
-      const testDb: TestPostgresDatabase = await createTestPostgresDatabase();
-      return { database: await openDatabase(testDb.url), drop: () => testDb.drop() };
-    },
-  },
-];
-
-describe.each(KINDS)("console views on $kind", ({ open }) => {
+describe.each(TEST_DATABASE_KINDS)("console views on $kind", ({ open }) => {
   let database: DatabaseHandle;
   let drop: () => Promise<void>;
   let harness: Harness;

@@ -2,6 +2,7 @@
 // it is imported only by *.int.test.ts files, never by the app.
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
+import { openDatabase, type DatabaseHandle } from "./client";
 
 export const DEFAULT_TEST_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -43,3 +44,22 @@ export async function createTestPostgresDatabase(): Promise<TestPostgresDatabase
 }
 
 const redact = (url: string): string => url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+
+/**
+ * The databases an integration test runs against: embedded PGlite and a fresh Postgres database
+ * (left out under SKIP_POSTGRES_TESTS). `open()` gives an unmigrated handle and a `drop()`.
+ */
+export const TEST_DATABASE_KINDS: { kind: "pglite" | "postgres"; open: () => Promise<{ database: DatabaseHandle; drop: () => Promise<void> }> }[] = [
+  { kind: "pglite", open: async () => ({ database: await openDatabase("memory://"), drop: async () => {} }) },
+  ...(skipPostgresTests()
+    ? []
+    : [
+        {
+          kind: "postgres" as const,
+          open: async () => {
+            const testDb = await createTestPostgresDatabase();
+            return { database: await openDatabase(testDb.url), drop: () => testDb.drop() };
+          },
+        },
+      ]),
+];
