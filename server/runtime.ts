@@ -33,6 +33,12 @@ export type Runtime = {
   /** In Redis when configured, so the limit holds for the whole cluster; else in memory. */
   rateLimiter: RateLimiter;
   trustedProxies: TrustedProxies;
+  /**
+   * Stops background work and flushes queued writes (then closes what the runtime owns). Called
+   * once the HTTP server has drained; safe to call more than once. Add new jobs and queues to
+   * shutdownSteps below.
+   */
+  shutdown: () => Promise<void>;
 };
 
 const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
@@ -61,19 +67,28 @@ async function startRuntime(): Promise<Runtime> {
   if (!config.ROUTER_ADMIN_API_KEY) {
     logger.warn("SECURITY: ROUTER_ADMIN_API_KEY is not set; the admin API and console stay locked until it is.");
   }
-  const runtime = assembleRuntime({ config, logger, database, startedAt });
+  const runtime = assembleRuntime({ config, logger, database, startedAt, ownsDatabase: true });
   runtime.registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
   return runtime;
 }
 
 /** The parts built from config, logger and database: shared by the server and the test harnesses. */
-export function assembleRuntime(parts: { config: Config; logger: Logger; database: DatabaseHandle; startedAt?: Date; rateLimitKeyPrefix?: string }): Runtime {
+export function assembleRuntime(parts: {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  startedAt?: Date;
+  rateLimitKeyPrefix?: string;
+  /** Close the database on shutdown (the process runtime does; harnesses close their own). */
+  ownsDatabase?: boolean;
+}): Runtime {
   const { config, logger, database } = parts;
   const backends = configuredBackends(config);
   const registry = new ModelRegistry(backends, logger);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
   redis?.on("error", (error: Error) => logger.debug("redis error", { error }));
-  return {
+  let stopping: Promise<void> | undefined;
+  const runtime: Runtime = {
     config,
     logger,
     backends,
@@ -86,5 +101,30 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
     redis,
     rateLimiter: redis ? createRedisRateLimiter(redis, { prefix: parts.rateLimitKeyPrefix, logger }) : createMemoryRateLimiter(),
     trustedProxies: parseTrustedProxies(config.ROUTER_TRUSTED_PROXIES),
+    shutdown: () => (stopping ??= runSteps(shutdownSteps(runtime, parts.ownsDatabase === true), logger)),
   };
+  return runtime;
+}
+
+type ShutdownStep = [name: string, run: () => unknown];
+
+/** In order: stop producing work, flush what is queued, then close connections. */
+function shutdownSteps(runtime: Runtime, ownsDatabase: boolean): ShutdownStep[] {
+  return [
+    ["model polling", () => runtime.registry.stop()],
+    ["decision log", () => runtime.decisions.flush()],
+    ["redis", () => runtime.redis?.quit()],
+    ...(ownsDatabase ? [["database", () => runtime.database.close()] satisfies ShutdownStep] : []),
+  ];
+}
+
+/** Every step runs even when an earlier one fails: one stuck queue must not lose the others' rows. */
+async function runSteps(steps: ShutdownStep[], logger: Logger): Promise<void> {
+  for (const [name, run] of steps) {
+    try {
+      await run();
+    } catch (error) {
+      logger.error(`shutdown: ${name} failed`, { error });
+    }
+  }
 }

@@ -20,8 +20,10 @@ export interface BenchReport {
   generatedAt: string;
   machine: { node: string; cpus: number; cpuModel: string; platform: string; totalMemMiB: number };
   settings: Record<string, number | string>;
-  coldStartMs: { simulator: number; router: number; portkey?: number };
-  routerRssMiB: { start?: number; peak?: number; end?: number };
+  coldStartMs: { simulator: number; router: number; routerNextStart?: number; portkey?: number };
+  routerRssMiB: { start?: number; peak?: number; end?: number; nextStartEnd?: number };
+  /** scripts/bench-routing.ts output: selectModels over 50 models. */
+  routingMicroBenchmark?: string[];
   decision: { count: number; meanMs: number };
   workloads: WorkloadFigures[];
   comparisons: Comparison[];
@@ -61,9 +63,14 @@ export function renderMarkdown(report: BenchReport): string {
     lines.push(`| ${c.label} | ${c.stream ? "yes" : "no"} | ${f(c.addedP50Ms)} | ${f(c.addedP99Ms)} | ${f(c.addedFirstByteP50Ms)} | ${f(c.addedFirstByteP99Ms)} | ${f(c.throughputRatio, 3)} |`);
   }
   lines.push("", "## Router process", "");
-  lines.push(`- Cold start (spawn → first 200 on /health): ${f(report.coldStartMs.router, 0)} ms (simulator ${f(report.coldStartMs.simulator, 0)} ms${report.coldStartMs.portkey === undefined ? "" : `, Portkey ${f(report.coldStartMs.portkey, 0)} ms`})`);
-  lines.push(`- RSS: start ${f(report.routerRssMiB.start, 1)} MiB, peak ${f(report.routerRssMiB.peak, 1)} MiB, end ${f(report.routerRssMiB.end, 1)} MiB`);
+  const cold = report.coldStartMs;
+  lines.push(
+    `- Cold start (spawn → first 200 on /health): ${f(cold.router, 0)} ms (under next start ${f(cold.routerNextStart, 0)} ms, simulator ${f(cold.simulator, 0)} ms${cold.portkey === undefined ? "" : `, Portkey ${f(cold.portkey, 0)} ms`})`,
+  );
+  const rss = report.routerRssMiB;
+  lines.push(`- RSS: start ${f(rss.start, 1)} MiB, peak ${f(rss.peak, 1)} MiB, end ${f(rss.end, 1)} MiB (under next start, end: ${f(rss.nextStartEnd, 1)} MiB)`);
   lines.push(`- Routing decision (smarterrouter_routing_decision_duration_seconds): ${report.decision.count} decisions, mean ${f(report.decision.meanMs, 3)} ms`);
   lines.push(`- Portkey: ${report.portkey.status}`, "");
+  if (report.routingMicroBenchmark) lines.push("Routing decision alone (`scripts/bench-routing.ts`, in-process):", "", "```", ...report.routingMicroBenchmark, "```", "");
   return lines.join("\n");
 }

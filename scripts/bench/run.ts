@@ -1,7 +1,10 @@
-// `npm run bench`: the simulated fleet (zero latency), the router's production build and, when it
-// starts, Portkey's gateway, each a child process, driven by an in-process load generator on loopback.
-// Every router figure is paired with the same workload sent straight to the fleet in the same run.
-// Flags: --profile (router-only c=32 non-streaming run under `node --cpu-prof`), env BENCH_DURATION_S.
+// `npm run bench`: the simulated fleet (zero latency), the router's production build served as
+// `npm start` serves it (the custom server, server/http), the same build under plain `next start`
+// (to show what Next's request pipeline costs) and, when it starts, Portkey's gateway, each a child
+// process, driven by an in-process load generator on loopback. Every router figure is paired with
+// the same workload sent straight to the fleet in the same run.
+// Flags: --profile (custom-server-only c=32 non-streaming run under `node --cpu-prof`),
+// --profile-next (the same under `next start`), env BENCH_DURATION_S.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -11,13 +14,15 @@ import { freePort, ROOT, rssMiB, rssSampler, startServer, stopServer, type Serve
 import { renderMarkdown, type BenchReport, type Comparison, type WorkloadFigures } from "./report";
 import { summarize } from "./stats";
 
-const PROFILE = process.argv.includes("--profile");
+const PROFILE_NEXT = process.argv.includes("--profile-next");
+const PROFILE = PROFILE_NEXT || process.argv.includes("--profile");
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? "8") * 1000;
 const SERIAL_WARMUP = 50;
 const SERIAL_REQUESTS = 300;
 const CONCURRENCY = 32;
 const MODEL = "llama3.2:3b";
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+const START_SCRIPT = path.join(ROOT, "scripts", "start.ts");
 const TSX_BIN = path.join(ROOT, "node_modules", ".bin", "tsx");
 const PORTKEY_BIN = path.join(ROOT, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js");
 const OUT_DIR = path.join(ROOT, "reports", "bench");
@@ -59,6 +64,36 @@ async function startPortkey(simPort: number): Promise<{ server?: Server; target?
   } catch (error) {
     return { status: `skipped: ${(error as Error).message.split("\n")[0]}` };
   }
+}
+
+/**
+ * One router process on its own embedded database. "custom" runs scripts/start.ts (what `npm start`
+ * runs) in the node process itself (`--import tsx`, so RSS and --cpu-prof see the server, not a
+ * wrapper); "next" runs `next start` on the same build.
+ */
+async function startRouter(kind: "custom" | "next", simPort: number, profileDir?: string): Promise<{ server: Server; dataDir: string }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "smarterrouter-bench-"));
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const server = await startServer({
+    name: kind === "custom" ? "router" : "router (next start)",
+    port,
+    command: process.execPath,
+    args: kind === "custom" ? [...profile, "--import", "tsx", START_SCRIPT] : [...profile, NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)],
+    env: {
+      NODE_ENV: "production",
+      ROUTER_HOST: "127.0.0.1",
+      ROUTER_PORT: String(port),
+      ROUTER_OLLAMA_URL: `http://127.0.0.1:${simPort}`,
+      DATABASE_URL: `file://${dataDir}`,
+      ROUTER_LOG_LEVEL: "WARNING",
+      ROUTER_SIGNATURE_ENABLED: "false",
+      ROUTER_CACHE_ENABLED: "false",
+    },
+    readyUrl: `http://127.0.0.1:${port}/health`,
+    timeoutMs: 120_000,
+  });
+  return { server, dataDir };
 }
 
 async function decisionMetrics(routerPort: number): Promise<{ sum: number; count: number }> {
@@ -108,10 +143,16 @@ function compare(label: string, router: WorkloadFigures, direct: WorkloadFigures
   };
 }
 
+/** scripts/bench-routing.ts (selectModels over 50 models, per-call p50/p99) as its output lines. */
+function routingMicroBenchmark(): string[] {
+  const result = spawnSync(TSX_BIN, [path.join(ROOT, "scripts", "bench-routing.ts")], { cwd: ROOT, encoding: "utf8" });
+  return result.status === 0 ? result.stdout.trim().split("\n") : [`failed: ${result.stderr.trim().split("\n")[0]}`];
+}
+
 async function main(): Promise<void> {
   ensureBuild();
   const servers: Server[] = [];
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "smarterrouter-bench-"));
+  const dataDirs: string[] = [];
   const profileDir = path.join(OUT_DIR, "profile");
   try {
     const simPort = await freePort();
@@ -124,31 +165,25 @@ async function main(): Promise<void> {
     });
     servers.push(sim);
 
-    const routerPort = await freePort();
     if (PROFILE) mkdirSync(profileDir, { recursive: true });
-    const router = await startServer({
-      name: "router",
-      port: routerPort,
-      command: process.execPath,
-      args: [...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(routerPort)],
-      env: {
-        NODE_ENV: "production",
-        ROUTER_OLLAMA_URL: `http://127.0.0.1:${simPort}`,
-        DATABASE_URL: `file://${dataDir}`,
-        ROUTER_LOG_LEVEL: "WARNING",
-        ROUTER_SIGNATURE_ENABLED: "false",
-        ROUTER_CACHE_ENABLED: "false",
-      },
-      readyUrl: `http://127.0.0.1:${routerPort}/health`,
-      timeoutMs: 120_000,
-    });
+    const started = await startRouter(PROFILE_NEXT ? "next" : "custom", simPort, PROFILE ? profileDir : undefined);
+    const router = started.server;
+    const routerPort = router.port;
     servers.push(router);
+    dataDirs.push(started.dataDir);
     const rssStart = rssMiB(router.child.pid);
     const sampler = rssSampler(router.child.pid);
+    // The same build under `next start`, started after the first so its memory figures are apart.
+    const viaNext = PROFILE ? undefined : await startRouter("next", simPort);
+    if (viaNext) {
+      servers.push(viaNext.server);
+      dataDirs.push(viaNext.dataDir);
+    }
 
     const direct: Target = { name: "direct → fleet", port: simPort, path: "/v1/chat/completions", model: MODEL };
     const routed: Target = { name: "router (auto)", port: routerPort, path: "/v1/chat/completions", model: "smarterrouter/main" };
     const explicit: Target = { name: "router (explicit model)", port: routerPort, path: "/v1/chat/completions", model: MODEL };
+    const nextStart: Target | undefined = viaNext && { name: "router under next start (auto)", port: viaNext.server.port, path: "/v1/chat/completions", model: "smarterrouter/main" };
 
     const portkey = PROFILE ? { status: "skipped (--profile)" } : await startPortkey(simPort);
     if ("server" in portkey && portkey.server) servers.push(portkey.server);
@@ -174,6 +209,11 @@ async function main(): Promise<void> {
       const pinned = await measure(explicit, stream, concurrency);
       workloads.push(pinned);
       comparisons.push(compare("router (explicit) − direct", pinned, baseline));
+      if (nextStart) {
+        const viaNextFigures = await measure(nextStart, stream, concurrency);
+        workloads.push(viaNextFigures);
+        comparisons.push(compare("router under next start (auto) − direct", viaNextFigures, baseline));
+      }
       if (!stream && "target" in portkey && portkey.target) {
         const peer = await measure(portkey.target, stream, concurrency);
         workloads.push(peer);
@@ -182,6 +222,7 @@ async function main(): Promise<void> {
     }
     const after = await decisionMetrics(routerPort);
     const peak = sampler.stop();
+    const routing = PROFILE ? undefined : routingMicroBenchmark();
     const decisions = after.count - before.count;
 
     const report: BenchReport = {
@@ -194,8 +235,14 @@ async function main(): Promise<void> {
         totalMemMiB: Math.round(os.totalmem() / 1024 / 1024),
       },
       settings: { serialWarmup: SERIAL_WARMUP, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
-      coldStartMs: { simulator: sim.coldStartMs, router: router.coldStartMs, portkey: "server" in portkey ? portkey.server?.coldStartMs : undefined },
-      routerRssMiB: { start: rssStart, peak, end: rssMiB(router.child.pid) },
+      coldStartMs: {
+        simulator: sim.coldStartMs,
+        router: router.coldStartMs,
+        routerNextStart: viaNext?.server.coldStartMs,
+        portkey: "server" in portkey ? portkey.server?.coldStartMs : undefined,
+      },
+      routerRssMiB: { start: rssStart, peak, end: rssMiB(router.child.pid), nextStartEnd: rssMiB(viaNext?.server.child.pid) },
+      routingMicroBenchmark: routing,
       decision: { count: decisions, meanMs: decisions > 0 ? ((after.sum - before.sum) / decisions) * 1000 : Number.NaN },
       workloads,
       comparisons,
@@ -210,7 +257,7 @@ async function main(): Promise<void> {
   } finally {
     // Stop in reverse order; SIGTERM lets `--cpu-prof` write its profile on exit.
     for (const server of servers.reverse()) await stopServer(server);
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const dataDir of dataDirs) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
