@@ -4,7 +4,9 @@
 // process, driven by an in-process load generator on loopback. Every router figure is paired with
 // the same workload sent straight to the fleet in the same run.
 // Flags: --profile (custom-server-only c=32 non-streaming run under `node --cpu-prof`),
-// --profile-next (the same under `next start`), env BENCH_DURATION_S.
+// --profile-next (the same under `next start`), --postgres (each router on a fresh PostgreSQL
+// database, TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test, instead of embedded
+// PGlite: what a server deployment runs), env BENCH_DURATION_S.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -13,9 +15,11 @@ import { runLoad, type LoadResult, type Target } from "./load";
 import { freePort, ROOT, rssMiB, rssSampler, startServer, stopServer, type Server } from "./processes";
 import { renderMarkdown, type BenchReport, type Comparison, type WorkloadFigures } from "./report";
 import { summarize } from "./stats";
+import { createTestPostgresDatabase } from "../../server/db/test-databases";
 
 const PROFILE_NEXT = process.argv.includes("--profile-next");
 const PROFILE = PROFILE_NEXT || process.argv.includes("--profile");
+const POSTGRES = process.argv.includes("--postgres");
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? "8") * 1000;
 const SERIAL_WARMUP = 50;
 const SERIAL_REQUESTS = 300;
@@ -71,9 +75,11 @@ async function startPortkey(simPort: number): Promise<{ server?: Server; target?
  * runs) in the node process itself (`--import tsx`, so RSS and --cpu-prof see the server, not a
  * wrapper); "next" runs `next start` on the same build.
  */
-async function startRouter(kind: "custom" | "next", simPort: number, profileDir?: string): Promise<{ server: Server; dataDir: string }> {
+async function startRouter(kind: "custom" | "next", simPort: number, profileDir?: string): Promise<{ server: Server; drop: () => Promise<void> }> {
   const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "smarterrouter-bench-"));
+  const database = POSTGRES ? await createTestPostgresDatabase() : undefined;
+  const dataDir = database ? undefined : mkdtempSync(path.join(os.tmpdir(), "smarterrouter-bench-"));
+  const drop = async () => (database ? database.drop() : rmSync(dataDir!, { recursive: true, force: true }));
   const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   const server = await startServer({
     name: kind === "custom" ? "router" : "router (next start)",
@@ -85,15 +91,18 @@ async function startRouter(kind: "custom" | "next", simPort: number, profileDir?
       ROUTER_HOST: "127.0.0.1",
       ROUTER_PORT: String(port),
       ROUTER_OLLAMA_URL: `http://127.0.0.1:${simPort}`,
-      DATABASE_URL: `file://${dataDir}`,
+      DATABASE_URL: database ? database.url : `file://${dataDir}`,
       ROUTER_LOG_LEVEL: "WARNING",
       ROUTER_SIGNATURE_ENABLED: "false",
       ROUTER_CACHE_ENABLED: "false",
     },
     readyUrl: `http://127.0.0.1:${port}/health`,
     timeoutMs: 120_000,
+  }).catch(async (error: unknown) => {
+    await drop();
+    throw error;
   });
-  return { server, dataDir };
+  return { server, drop };
 }
 
 async function decisionMetrics(routerPort: number): Promise<{ sum: number; count: number }> {
@@ -152,7 +161,7 @@ function routingMicroBenchmark(): string[] {
 async function main(): Promise<void> {
   ensureBuild();
   const servers: Server[] = [];
-  const dataDirs: string[] = [];
+  const databases: Array<() => Promise<void>> = [];
   const profileDir = path.join(OUT_DIR, "profile");
   try {
     const simPort = await freePort();
@@ -170,14 +179,14 @@ async function main(): Promise<void> {
     const router = started.server;
     const routerPort = router.port;
     servers.push(router);
-    dataDirs.push(started.dataDir);
+    databases.push(started.drop);
     const rssStart = rssMiB(router.child.pid);
     const sampler = rssSampler(router.child.pid);
     // The same build under `next start`, started after the first so its memory figures are apart.
     const viaNext = PROFILE ? undefined : await startRouter("next", simPort);
     if (viaNext) {
       servers.push(viaNext.server);
-      dataDirs.push(viaNext.dataDir);
+      databases.push(viaNext.drop);
     }
 
     const direct: Target = { name: "direct → fleet", port: simPort, path: "/v1/chat/completions", model: MODEL };
@@ -234,7 +243,7 @@ async function main(): Promise<void> {
         platform: `${os.platform()} ${os.release()}`,
         totalMemMiB: Math.round(os.totalmem() / 1024 / 1024),
       },
-      settings: { serialWarmup: SERIAL_WARMUP, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
+      settings: { database: POSTGRES ? "postgres" : "pglite (embedded)", serialWarmup: SERIAL_WARMUP, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
       coldStartMs: {
         simulator: sim.coldStartMs,
         router: router.coldStartMs,
@@ -250,14 +259,14 @@ async function main(): Promise<void> {
     };
     const markdown = renderMarkdown(report);
     mkdirSync(OUT_DIR, { recursive: true });
-    const suffix = PROFILE ? "-profile" : "";
+    const suffix = `${POSTGRES ? "-postgres" : ""}${PROFILE ? "-profile" : ""}`;
     writeFileSync(path.join(OUT_DIR, `report${suffix}.md`), markdown);
     writeFileSync(path.join(OUT_DIR, `report${suffix}.json`), `${JSON.stringify(report, null, 2)}\n`);
     console.log(markdown);
   } finally {
     // Stop in reverse order; SIGTERM lets `--cpu-prof` write its profile on exit.
     for (const server of servers.reverse()) await stopServer(server);
-    for (const dataDir of dataDirs) rmSync(dataDir, { recursive: true, force: true });
+    for (const drop of databases) await drop();
   }
 }
 

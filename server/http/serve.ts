@@ -27,8 +27,9 @@ export async function serve(runtime: Runtime, fallback: NodeHandler): Promise<Ro
     }
     stopping = true;
     const timeoutSeconds = config.ROUTER_SHUTDOWN_TIMEOUT_SECONDS;
+    const drained = router.drain(timeoutSeconds * 1000); // closes the listener before the line below is written
     logger.info(`${signal}: draining (no new connections; in-flight requests get up to ${timeoutSeconds} s)`);
-    const { cut } = await router.drain(timeoutSeconds * 1000);
+    const { cut } = await drained;
     if (cut) logger.warn(`shutdown timeout: cut ${cut} request(s) still in flight`);
     await runtime.shutdown();
     await shutdownTracing().catch((error: unknown) => logger.warn("could not export the last spans", { error }));

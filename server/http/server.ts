@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { errorResponse } from "../gateway/responses";
 import type { RouteHandler } from "../observability/http";
+import { markArrival } from "../observability/request-timing";
 import type { Runtime } from "../runtime";
 import { apiRoutes } from "./api-routes";
 import { readBody, sendWebResponse, toWebRequest } from "./node-bridge";
@@ -39,7 +40,7 @@ export function createRouterServer(runtime: Runtime, fallback: NodeHandler): Rou
     if (draining) res.setHeader("connection", "close");
     appendPeerAddress(req);
     const handler = routes.get(`${req.method} ${pathOf(req.url)}`);
-    if (handler) void serveApi(handler, req, res, maxBodyBytes, runtime);
+    if (handler) void serveApi(handler, req, res, maxBodyBytes, runtime, performance.now());
     else void fallback(req, res);
   });
   // Clients that keep connections open (load balancers, SDK pools) should not see idle resets.
@@ -72,9 +73,10 @@ export function createRouterServer(runtime: Runtime, fallback: NodeHandler): Rou
   return { server, drain };
 }
 
-async function serveApi(handler: RouteHandler, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, runtime: Runtime): Promise<void> {
+async function serveApi(handler: RouteHandler, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number, runtime: Runtime, arrivedAt: number): Promise<void> {
   try {
     const request = toWebRequest(req, res, await readBody(req, maxBodyBytes));
+    markArrival(request, arrivedAt);
     await sendWebResponse(res, await handler(request), req.method);
   } catch (error) {
     // The handlers answer their own errors; this is a bug or a broken socket.
