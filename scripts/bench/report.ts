@@ -14,6 +14,8 @@ export interface WorkloadFigures {
   /** Streaming only: first SSE chunk. */
   firstByteMs?: Summary;
   overheadHeaderMs?: Summary;
+  /** CPU time of the server process (and children) per successful request, ms. */
+  serverCpuMsPerRequest?: number;
 }
 
 export interface BenchReport {
@@ -49,11 +51,11 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push(`${report.generatedAt} · Node ${m.node} · ${m.cpus} CPUs (${m.cpuModel}) · ${m.platform} · ${m.totalMemMiB} MiB RAM`, "");
   lines.push(`Settings: ${Object.entries(report.settings).map(([k, v]) => `${k}=${v}`).join(", ")}`, "");
   lines.push("## Latency and throughput", "");
-  lines.push("| target | stream | c | requests | errors | req/s | p50 ms | p99 ms | TTFB p50 | TTFB p99 | overhead hdr p50 | p99 |");
-  lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  lines.push("| target | stream | c | requests | errors | req/s | p50 ms | p99 ms | TTFB p50 | TTFB p99 | overhead hdr p50 | p99 | server CPU ms/req |");
+  lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const w of report.workloads) {
     lines.push(
-      `| ${w.target} | ${w.stream ? "yes" : "no"} | ${w.concurrency} | ${w.requests} | ${w.errors}${w.firstError ? ` (${w.firstError})` : ""} | ${f(w.requestsPerSecond, 0)} | ${f(w.latencyMs.p50)} | ${f(w.latencyMs.p99)} | ${f(w.firstByteMs?.p50)} | ${f(w.firstByteMs?.p99)} | ${f(w.overheadHeaderMs?.p50)} | ${f(w.overheadHeaderMs?.p99)} |`,
+      `| ${w.target} | ${w.stream ? "yes" : "no"} | ${w.concurrency} | ${w.requests} | ${w.errors}${w.firstError ? ` (${w.firstError})` : ""} | ${f(w.requestsPerSecond, 0)} | ${f(w.latencyMs.p50)} | ${f(w.latencyMs.p99)} | ${f(w.firstByteMs?.p50)} | ${f(w.firstByteMs?.p99)} | ${f(w.overheadHeaderMs?.p50)} | ${f(w.overheadHeaderMs?.p99)} | ${f(w.serverCpuMsPerRequest, 3)} |`,
     );
   }
   lines.push("", "## Router vs direct (same run)", "");
@@ -61,6 +63,13 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push("|---|---|---|---|---|---|---|");
   for (const c of report.comparisons) {
     lines.push(`| ${c.label} | ${c.stream ? "yes" : "no"} | ${f(c.addedP50Ms)} | ${f(c.addedP99Ms)} | ${f(c.addedFirstByteP50Ms)} | ${f(c.addedFirstByteP99Ms)} | ${f(c.throughputRatio, 3)} |`);
+  }
+  const cpu = report.workloads.filter((w) => w.serverCpuMsPerRequest !== undefined && w.concurrency > 1);
+  if (cpu.length) {
+    lines.push("", "## CPU per request at c=" + cpu[0]!.concurrency + " (robust to a busy machine)", "");
+    lines.push("Server process CPU time (user + system) per request; 1000 / that is the requests per second one core can serve.", "");
+    lines.push("| target | stream | CPU ms/req | req/s per core |", "|---|---|---|---|");
+    for (const w of cpu) lines.push(`| ${w.target} | ${w.stream ? "yes" : "no"} | ${f(w.serverCpuMsPerRequest, 3)} | ${f(1000 / w.serverCpuMsPerRequest!, 0)} |`);
   }
   lines.push("", "## Router process", "");
   const cold = report.coldStartMs;

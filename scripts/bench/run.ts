@@ -6,13 +6,14 @@
 // Flags: --profile (custom-server-only c=32 non-streaming run under `node --cpu-prof`),
 // --profile-next (the same under `next start`), --postgres (each router on a fresh PostgreSQL
 // database, TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test, instead of embedded
-// PGlite: what a server deployment runs), env BENCH_DURATION_S.
+// PGlite: what a server deployment runs), env BENCH_DURATION_S, env BENCH_ROUTER_NODE_OPTIONS (NODE_OPTIONS
+// for both router processes, e.g. --max-old-space-size=192 to see RSS with a capped V8 heap).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runLoad, type LoadResult, type Target } from "./load";
-import { freePort, ROOT, rssMiB, rssSampler, startServer, stopServer, type Server } from "./processes";
+import { cpuMs, freePort, ROOT, rssMiB, rssSampler, startServer, stopServer, type Server } from "./processes";
 import { renderMarkdown, type BenchReport, type Comparison, type WorkloadFigures } from "./report";
 import { summarize } from "./stats";
 import { createTestPostgresDatabase } from "../../server/db/test-databases";
@@ -54,6 +55,7 @@ async function startPortkey(simPort: number): Promise<{ server?: Server; target?
     const target: Target = {
       name: "portkey → fleet",
       port,
+      pid: server.child.pid,
       path: "/v1/chat/completions",
       model: MODEL,
       // Portkey routes by headers: OpenAI provider at a custom base URL (the simulator's OpenAI API).
@@ -95,6 +97,7 @@ async function startRouter(kind: "custom" | "next", simPort: number, profileDir?
       ROUTER_LOG_LEVEL: "WARNING",
       ROUTER_SIGNATURE_ENABLED: "false",
       ROUTER_CACHE_ENABLED: "false",
+      ...(process.env.BENCH_ROUTER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_ROUTER_NODE_OPTIONS } : {}),
     },
     readyUrl: `http://127.0.0.1:${port}/health`,
     timeoutMs: 120_000,
@@ -114,7 +117,7 @@ async function decisionMetrics(routerPort: number): Promise<{ sum: number; count
   return { sum: read("sum"), count: read("count") };
 }
 
-function figures(target: Target, stream: boolean, concurrency: number, result: LoadResult): WorkloadFigures {
+function figures(target: Target, stream: boolean, concurrency: number, result: LoadResult, cpuUsedMs?: number): WorkloadFigures {
   const ok = result.samples.filter((s) => s.ok);
   const overhead = ok.flatMap((s) => (s.overheadMs !== undefined && Number.isFinite(s.overheadMs) ? [s.overheadMs] : []));
   return {
@@ -128,16 +131,17 @@ function figures(target: Target, stream: boolean, concurrency: number, result: L
     latencyMs: summarize(ok.map((s) => s.totalMs)),
     firstByteMs: stream ? summarize(ok.map((s) => s.firstByteMs)) : undefined,
     overheadHeaderMs: overhead.length > 0 ? summarize(overhead) : undefined,
+    serverCpuMsPerRequest: cpuUsedMs === undefined || ok.length === 0 ? undefined : cpuUsedMs / ok.length,
   };
 }
 
 async function measure(target: Target, stream: boolean, concurrency: number): Promise<WorkloadFigures> {
-  if (concurrency === 1) {
-    await runLoad(target, { stream, concurrency: 1, stop: { requests: SERIAL_WARMUP } });
-    return figures(target, stream, 1, await runLoad(target, { stream, concurrency: 1, stop: { requests: SERIAL_REQUESTS } }));
-  }
-  await runLoad(target, { stream, concurrency, stop: { durationMs: 1_000 } });
-  return figures(target, stream, concurrency, await runLoad(target, { stream, concurrency, stop: { durationMs: DURATION_MS } }));
+  const serial = concurrency === 1;
+  await runLoad(target, { stream, concurrency, stop: serial ? { requests: SERIAL_WARMUP } : { durationMs: 1_000 } });
+  const cpuBefore = cpuMs(target.pid);
+  const result = await runLoad(target, { stream, concurrency, stop: serial ? { requests: SERIAL_REQUESTS } : { durationMs: DURATION_MS } });
+  const cpuAfter = cpuMs(target.pid);
+  return figures(target, stream, concurrency, result, cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore);
 }
 
 function compare(label: string, router: WorkloadFigures, direct: WorkloadFigures): Comparison {
@@ -189,10 +193,17 @@ async function main(): Promise<void> {
       databases.push(viaNext.drop);
     }
 
-    const direct: Target = { name: "direct → fleet", port: simPort, path: "/v1/chat/completions", model: MODEL };
-    const routed: Target = { name: "router (auto)", port: routerPort, path: "/v1/chat/completions", model: "smarterrouter/main" };
-    const explicit: Target = { name: "router (explicit model)", port: routerPort, path: "/v1/chat/completions", model: MODEL };
-    const nextStart: Target | undefined = viaNext && { name: "router under next start (auto)", port: viaNext.server.port, path: "/v1/chat/completions", model: "smarterrouter/main" };
+    const direct: Target = { name: "direct → fleet", port: simPort, path: "/v1/chat/completions", model: MODEL, pid: sim.child.pid };
+    const routerPid = router.child.pid;
+    const routed: Target = { name: "router (auto)", port: routerPort, path: "/v1/chat/completions", model: "smarterrouter/main", pid: routerPid };
+    const explicit: Target = { name: "router (explicit model)", port: routerPort, path: "/v1/chat/completions", model: MODEL, pid: routerPid };
+    const nextStart: Target | undefined = viaNext && {
+      name: "router under next start (auto)",
+      port: viaNext.server.port,
+      path: "/v1/chat/completions",
+      model: "smarterrouter/main",
+      pid: viaNext.server.child.pid,
+    };
 
     const portkey = PROFILE ? { status: "skipped (--profile)" } : await startPortkey(simPort);
     if ("server" in portkey && portkey.server) servers.push(portkey.server);
@@ -243,7 +254,7 @@ async function main(): Promise<void> {
         platform: `${os.platform()} ${os.release()}`,
         totalMemMiB: Math.round(os.totalmem() / 1024 / 1024),
       },
-      settings: { database: POSTGRES ? "postgres" : "pglite (embedded)", serialWarmup: SERIAL_WARMUP, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
+      settings: { database: POSTGRES ? "postgres" : "pglite (embedded)", routerNodeOptions: process.env.BENCH_ROUTER_NODE_OPTIONS ?? "none", serialWarmup: SERIAL_WARMUP, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
       coldStartMs: {
         simulator: sim.coldStartMs,
         router: router.coldStartMs,
