@@ -45,6 +45,7 @@ export function createRouterServer(runtime: Runtime, fallback: NodeHandler): Rou
   });
   // Clients that keep connections open (load balancers, SDK pools) should not see idle resets.
   server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000; // above keepAliveTimeout, or a late request on an idle socket is cut
 
   const drain = (timeoutMs: number) =>
     new Promise<{ cut: number }>((resolve) => {
