@@ -3,6 +3,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { NodeSDK, tracing } from "@opentelemetry/sdk-node";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import { getConfig, isBuildPhase } from "./server/config/env";
+import { setTracingHandle, tracingHandle, type TracingHandle } from "./server/observability/tracing";
 import { VERSION } from "./server/version";
 
 // The only place the OpenTelemetry SDK is loaded. With it registered, Next emits its own HTTP
@@ -16,7 +17,7 @@ export type TracingOptions = {
   exportDelayMs?: number;
 };
 
-export type TracingHandle = { flush: () => Promise<void>; shutdown: () => Promise<void> };
+export type { TracingHandle };
 
 export function startTracing(options: TracingOptions): TracingHandle {
   const exporter = new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/+$/, "")}/v1/traces` });
@@ -34,15 +35,14 @@ export function startTracing(options: TracingOptions): TracingHandle {
   return { flush: () => processor.forceFlush(), shutdown: () => sdk.shutdown() };
 }
 
-const holder = globalThis as unknown as { __smarterrouterTracing?: TracingHandle };
-
-/** Starts tracing once per process, only when OTEL_EXPORTER_OTLP_ENDPOINT is configured. */
+/**
+ * Starts tracing once per process, only when OTEL_EXPORTER_OTLP_ENDPOINT is configured. The
+ * server (server/http/serve.ts) calls shutdownTracing() after draining, so spans of requests
+ * that finish during the drain are exported too.
+ */
 export function startTracingFromConfig(): void {
-  if (isBuildPhase() || holder.__smarterrouterTracing) return;
+  if (isBuildPhase() || tracingHandle()) return;
   const config = getConfig();
   if (!config.OTEL_EXPORTER_OTLP_ENDPOINT) return;
-  const handle = startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME, serviceVersion: VERSION });
-  holder.__smarterrouterTracing = handle;
-  // Best effort: export what is buffered while Next shuts down.
-  process.once("SIGTERM", () => void handle.shutdown());
+  setTracingHandle(startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME, serviceVersion: VERSION }));
 }

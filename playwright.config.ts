@@ -41,12 +41,15 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      command: `npx next start -H 127.0.0.1 -p ${ROUTER_PORT}`,
+      // As `npm start` runs it: the custom server (server/http) in front of the production build.
+      command: "npx tsx scripts/start.ts",
       url: `${baseURL}/health`,
       reuseExistingServer: false,
       timeout: 90_000,
       env: {
         NEXT_TELEMETRY_DISABLED: "1",
+        ROUTER_HOST: "127.0.0.1",
+        ROUTER_PORT: String(ROUTER_PORT),
         DATABASE_URL: "memory://",
         ROUTER_OLLAMA_URL: `http://127.0.0.1:${SIM_PORT}`,
         ROUTER_LOG_LEVEL: "WARNING",

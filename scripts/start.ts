@@ -1,14 +1,21 @@
 // `npm start`: validate configuration, build once if there is no production build, then serve
-// on ROUTER_HOST:ROUTER_PORT. Bad configuration ends here with one line per problem.
-import { spawn, spawnSync } from "node:child_process";
+// on ROUTER_HOST:ROUTER_PORT through the custom server (server/http): /v1/*, /health and /metrics
+// straight to their handlers, everything else through Next. Bad configuration ends here with one
+// line per problem.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { bootServer } from "../server/boot";
 import { ConfigError, getConfig } from "../server/config/env";
+import { serve } from "../server/http/serve";
+import { getRuntime } from "../server/runtime";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
+// What `next start` sets; Next (imported below, after this) reads it when it loads.
+Object.assign(process.env, { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1" });
 
 function loadConfig() {
   try {
@@ -22,14 +29,18 @@ function loadConfig() {
 
 const config = loadConfig();
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 
 if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
   process.stdout.write("smarterrouter: no production build yet, building once (about a minute)…\n");
-  const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env });
+  const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn(process.execPath, [nextBin, "start", "-H", config.ROUTER_HOST, "-p", String(config.ROUTER_PORT)], { stdio: "inherit", env });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// The runtime first, from this module copy: the /v1 hot path then runs on classes of one copy;
+// Next's instrumentation hook (in app.prepare) finds it on globalThis and reuses it.
+await bootServer();
+const runtime = await getRuntime();
+const { default: next } = await import("next");
+const app = next({ dev: false, dir: root, hostname: config.ROUTER_HOST, port: config.ROUTER_PORT });
+await app.prepare();
+await serve(runtime, app.getRequestHandler());

@@ -104,3 +104,9 @@ async function readProfilingState(runtime: Runtime, modelNames: string[]): Promi
 export function healthHttpStatus(report: HealthReport): number {
   return report.status === "down" ? 503 : 200;
 }
+
+/** GET /health as an HTTP answer: 200 while usable, 503 when down. */
+export async function serveHealth(runtime: Runtime): Promise<Response> {
+  const report = await checkHealth(runtime);
+  return Response.json(report, { status: healthHttpStatus(report), headers: { "cache-control": "no-store" } });
+}

@@ -59,6 +59,12 @@ export type Runtime = {
   apiKeys: ApiKeyVerifier;
   /** flush() writes the pending usage totals (shutdown). */
   apiKeyUsage: ApiKeyUsage;
+  /**
+   * Stops background work and flushes queued writes (then closes what the runtime owns). Called
+   * once the HTTP server has drained; safe to call more than once. Add new jobs and queues to
+   * shutdownSteps below.
+   */
+  shutdown: () => Promise<void>;
 };
 
 const holder = globalThis as unknown as { __smarterrouterRuntime?: Promise<Runtime> };
@@ -84,7 +90,7 @@ async function startRuntime(): Promise<Runtime> {
     database: target.kind === "postgres" ? redactUrl(target.url) : `pglite ${target.url}`,
     backends: backends.map((backend) => `${backend.name}=${backend.kind}@${redactUrl(backend.url)}`).join(","),
   });
-  const runtime = assembleRuntime({ config, logger, database, startedAt });
+  const runtime = assembleRuntime({ config, logger, database, startedAt, ownsDatabase: true });
   runtime.registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
   void runtime.vram.start(); // in the background: requests do not wait for GPU detection
   runtime.benchmarkSchedule = startBenchmarkSchedule(runtime);
@@ -93,7 +99,15 @@ async function startRuntime(): Promise<Runtime> {
 }
 
 /** The parts built from config, logger and database: shared by the server and the test harnesses. */
-export function assembleRuntime(parts: { config: Config; logger: Logger; database: DatabaseHandle; startedAt?: Date; rateLimitKeyPrefix?: string }): Runtime {
+export function assembleRuntime(parts: {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  startedAt?: Date;
+  rateLimitKeyPrefix?: string;
+  /** Close the database on shutdown (the process runtime does; harnesses close their own). */
+  ownsDatabase?: boolean;
+}): Runtime {
   const { config, logger, database } = parts;
   const backends = configuredBackends(config);
   const registry = new ModelRegistry(backends, logger);
@@ -108,6 +122,7 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
   const vram = new VramMonitor({ config, logger, registry, profiledVramGb: (model) => knowledge?.profiledVramGb(model) });
   knowledge = new KnowledgeStore(database, registry, config, logger, vram.manager);
   const profiler = new ProfilingWorker(database, registry, config, logger, { pollMs: config.ROUTER_POLLING_INTERVAL * 1000 });
+  let stopping: Promise<void> | undefined;
   const runtime: Runtime = {
     config,
     logger,
@@ -138,6 +153,32 @@ export function assembleRuntime(parts: { config: Config; logger: Logger; databas
     }),
     apiKeys: new ApiKeyVerifier(database, logger),
     apiKeyUsage,
+    shutdown: () => (stopping ??= runSteps(shutdownSteps(runtime, parts.ownsDatabase === true), logger)),
   };
   return runtime;
+}
+
+type ShutdownStep = [name: string, run: () => unknown];
+
+/** In order: stop producing work, flush what is queued, then close connections. */
+function shutdownSteps(runtime: Runtime, ownsDatabase: boolean): ShutdownStep[] {
+  return [
+    ["background work", () => runtime.stop()],
+    ["decision log", () => runtime.decisions.flush()],
+    ["feedback", () => runtime.feedback.flush()],
+    ["API key usage", () => runtime.apiKeyUsage.flush()],
+    ["redis", () => runtime.redis?.quit()],
+    ...(ownsDatabase ? [["database", () => runtime.database.close()] satisfies ShutdownStep] : []),
+  ];
+}
+
+/** Every step runs even when an earlier one fails: one stuck queue must not lose the others' rows. */
+async function runSteps(steps: ShutdownStep[], logger: Logger): Promise<void> {
+  for (const [name, run] of steps) {
+    try {
+      await run();
+    } catch (error) {
+      logger.error(`shutdown: ${name} failed`, { error });
+    }
+  }
 }

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
-// Starts the production build as its own process, for specs that need a router configured
-// differently from the shared one in playwright.config.ts.
+// Starts the router as `npm start` does (the custom server over the production build) in its own
+// process, for specs that need a router configured differently from the shared one in
+// playwright.config.ts.
 
 export type RouterProcess = { url: string; stop: () => Promise<void>; output: () => string };
 
@@ -10,9 +11,9 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 
 export async function startRouter(port: number, env: Record<string, string>): Promise<RouterProcess> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("ROUTER_") && key !== "DATABASE_URL"));
-  const child: ChildProcess = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-H", "127.0.0.1", "-p", String(port)], {
+  const child: ChildProcess = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/start.ts"], {
     cwd: root,
-    env: { ...clean, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ROUTER_LOG_LEVEL: "WARNING", ...env },
+    env: { ...clean, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ROUTER_LOG_LEVEL: "WARNING", ROUTER_HOST: "127.0.0.1", ROUTER_PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -9,6 +9,8 @@ export interface Target {
   path: string;
   model: string;
   headers?: Record<string, string>;
+  /** The server process (and its children) whose CPU time each request is charged. */
+  pid?: number;
 }
 
 export interface Sample {

@@ -1,7 +1,7 @@
 // Child processes under test (fleet simulator, router, Portkey) plus their readiness and memory probes.
 // Each server runs in its own process so the load generator never shares an event loop with it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -112,4 +112,25 @@ export function rssSampler(pid: number | undefined): { stop: () => number | unde
       return peak;
     },
   };
+}
+
+/**
+ * CPU time (user + system, ms) used so far by a process and its descendants, from /proc (Linux);
+ * undefined elsewhere. Unlike throughput on a busy machine, CPU per request barely depends on what
+ * else the machine is running.
+ */
+export function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the parenthesised name: utime and stime are the 12th and 13th; ticks of 10 ms.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    let total = (Number(fields[11]) + Number(fields[12])) * 10;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean)) total += cpuMs(Number(child)) ?? 0;
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
 }

@@ -14,14 +14,18 @@ export interface WorkloadFigures {
   /** Streaming only: first SSE chunk. */
   firstByteMs?: Summary;
   overheadHeaderMs?: Summary;
+  /** CPU time of the server process (and children) per successful request, ms. */
+  serverCpuMsPerRequest?: number;
 }
 
 export interface BenchReport {
   generatedAt: string;
   machine: { node: string; cpus: number; cpuModel: string; platform: string; totalMemMiB: number };
   settings: Record<string, number | string>;
-  coldStartMs: { simulator: number; router: number; portkey?: number };
-  routerRssMiB: { start?: number; peak?: number; end?: number };
+  coldStartMs: { simulator: number; router: number; routerNextStart?: number; portkey?: number };
+  routerRssMiB: { start?: number; peak?: number; end?: number; nextStartEnd?: number };
+  /** scripts/bench-routing.ts output: selectModels over 50 models. */
+  routingMicroBenchmark?: string[];
   decision: { count: number; meanMs: number };
   workloads: WorkloadFigures[];
   comparisons: Comparison[];
@@ -47,11 +51,11 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push(`${report.generatedAt} · Node ${m.node} · ${m.cpus} CPUs (${m.cpuModel}) · ${m.platform} · ${m.totalMemMiB} MiB RAM`, "");
   lines.push(`Settings: ${Object.entries(report.settings).map(([k, v]) => `${k}=${v}`).join(", ")}`, "");
   lines.push("## Latency and throughput", "");
-  lines.push("| target | stream | c | requests | errors | req/s | p50 ms | p99 ms | TTFB p50 | TTFB p99 | overhead hdr p50 | p99 |");
-  lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  lines.push("| target | stream | c | requests | errors | req/s | p50 ms | p99 ms | TTFB p50 | TTFB p99 | overhead hdr p50 | p99 | server CPU ms/req |");
+  lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const w of report.workloads) {
     lines.push(
-      `| ${w.target} | ${w.stream ? "yes" : "no"} | ${w.concurrency} | ${w.requests} | ${w.errors}${w.firstError ? ` (${w.firstError})` : ""} | ${f(w.requestsPerSecond, 0)} | ${f(w.latencyMs.p50)} | ${f(w.latencyMs.p99)} | ${f(w.firstByteMs?.p50)} | ${f(w.firstByteMs?.p99)} | ${f(w.overheadHeaderMs?.p50)} | ${f(w.overheadHeaderMs?.p99)} |`,
+      `| ${w.target} | ${w.stream ? "yes" : "no"} | ${w.concurrency} | ${w.requests} | ${w.errors}${w.firstError ? ` (${w.firstError})` : ""} | ${f(w.requestsPerSecond, 0)} | ${f(w.latencyMs.p50)} | ${f(w.latencyMs.p99)} | ${f(w.firstByteMs?.p50)} | ${f(w.firstByteMs?.p99)} | ${f(w.overheadHeaderMs?.p50)} | ${f(w.overheadHeaderMs?.p99)} | ${f(w.serverCpuMsPerRequest, 3)} |`,
     );
   }
   lines.push("", "## Router vs direct (same run)", "");
@@ -60,10 +64,22 @@ export function renderMarkdown(report: BenchReport): string {
   for (const c of report.comparisons) {
     lines.push(`| ${c.label} | ${c.stream ? "yes" : "no"} | ${f(c.addedP50Ms)} | ${f(c.addedP99Ms)} | ${f(c.addedFirstByteP50Ms)} | ${f(c.addedFirstByteP99Ms)} | ${f(c.throughputRatio, 3)} |`);
   }
+  const cpu = report.workloads.filter((w) => w.serverCpuMsPerRequest !== undefined && w.concurrency > 1);
+  if (cpu.length) {
+    lines.push("", "## CPU per request at c=" + cpu[0]!.concurrency + " (robust to a busy machine)", "");
+    lines.push("Server process CPU time (user + system) per request; 1000 / that is the requests per second one core can serve.", "");
+    lines.push("| target | stream | CPU ms/req | req/s per core |", "|---|---|---|---|");
+    for (const w of cpu) lines.push(`| ${w.target} | ${w.stream ? "yes" : "no"} | ${f(w.serverCpuMsPerRequest, 3)} | ${f(1000 / w.serverCpuMsPerRequest!, 0)} |`);
+  }
   lines.push("", "## Router process", "");
-  lines.push(`- Cold start (spawn → first 200 on /health): ${f(report.coldStartMs.router, 0)} ms (simulator ${f(report.coldStartMs.simulator, 0)} ms${report.coldStartMs.portkey === undefined ? "" : `, Portkey ${f(report.coldStartMs.portkey, 0)} ms`})`);
-  lines.push(`- RSS: start ${f(report.routerRssMiB.start, 1)} MiB, peak ${f(report.routerRssMiB.peak, 1)} MiB, end ${f(report.routerRssMiB.end, 1)} MiB`);
+  const cold = report.coldStartMs;
+  lines.push(
+    `- Cold start (spawn → first 200 on /health): ${f(cold.router, 0)} ms (under next start ${f(cold.routerNextStart, 0)} ms, simulator ${f(cold.simulator, 0)} ms${cold.portkey === undefined ? "" : `, Portkey ${f(cold.portkey, 0)} ms`})`,
+  );
+  const rss = report.routerRssMiB;
+  lines.push(`- RSS: start ${f(rss.start, 1)} MiB, peak ${f(rss.peak, 1)} MiB, end ${f(rss.end, 1)} MiB (under next start, end: ${f(rss.nextStartEnd, 1)} MiB)`);
   lines.push(`- Routing decision (smarterrouter_routing_decision_duration_seconds): ${report.decision.count} decisions, mean ${f(report.decision.meanMs, 3)} ms`);
   lines.push(`- Portkey: ${report.portkey.status}`, "");
+  if (report.routingMicroBenchmark) lines.push("Routing decision alone (`scripts/bench-routing.ts`, in-process):", "", "```", ...report.routingMicroBenchmark, "```", "");
   return lines.join("\n");
 }

@@ -1,23 +1,33 @@
-// `npm run bench`: the simulated fleet (zero latency), the router's production build and, when it
-// starts, Portkey's gateway, each a child process, driven by an in-process load generator on loopback.
-// Every router figure is paired with the same workload sent straight to the fleet in the same run.
-// Flags: --profile (router-only c=32 non-streaming run under `node --cpu-prof`), env BENCH_DURATION_S.
+// `npm run bench`: the simulated fleet (zero latency), the router's production build served as
+// `npm start` serves it (the custom server, server/http), the same build under plain `next start`
+// (to show what Next's request pipeline costs) and, when it starts, Portkey's gateway, each a child
+// process, driven by an in-process load generator on loopback. Every router figure is paired with
+// the same workload sent straight to the fleet in the same run.
+// Flags: --profile (custom-server-only c=32 non-streaming run under `node --cpu-prof`),
+// --profile-next (the same under `next start`), --postgres (each router on a fresh PostgreSQL
+// database, TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test, instead of embedded
+// PGlite: what a server deployment runs), env BENCH_DURATION_S, env BENCH_ROUTER_NODE_OPTIONS (NODE_OPTIONS
+// for both router processes, e.g. --max-old-space-size=192 to see RSS with a capped V8 heap).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runLoad, type LoadResult, type Target } from "./load";
-import { freePort, ROOT, rssMiB, rssSampler, startServer, stopServer, type Server } from "./processes";
+import { cpuMs, freePort, ROOT, rssMiB, rssSampler, startServer, stopServer, type Server } from "./processes";
 import { renderMarkdown, type BenchReport, type Comparison, type WorkloadFigures } from "./report";
 import { summarize } from "./stats";
+import { createTestPostgresDatabase } from "../../server/db/test-databases";
 
-const PROFILE = process.argv.includes("--profile");
+const PROFILE_NEXT = process.argv.includes("--profile-next");
+const PROFILE = PROFILE_NEXT || process.argv.includes("--profile");
+const POSTGRES = process.argv.includes("--postgres");
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? "8") * 1000;
 const SERIAL_WARMUP = 50;
 const SERIAL_REQUESTS = 300;
 const CONCURRENCY = 32;
 const MODEL = "llama3.2:3b";
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+const START_SCRIPT = path.join(ROOT, "scripts", "start.ts");
 const TSX_BIN = path.join(ROOT, "node_modules", ".bin", "tsx");
 const PORTKEY_BIN = path.join(ROOT, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js");
 const OUT_DIR = path.join(ROOT, "reports", "bench");
@@ -45,6 +55,7 @@ async function startPortkey(simPort: number): Promise<{ server?: Server; target?
     const target: Target = {
       name: "portkey → fleet",
       port,
+      pid: server.child.pid,
       path: "/v1/chat/completions",
       model: MODEL,
       // Portkey routes by headers: OpenAI provider at a custom base URL (the simulator's OpenAI API).
@@ -61,6 +72,42 @@ async function startPortkey(simPort: number): Promise<{ server?: Server; target?
   }
 }
 
+/**
+ * One router process on its own embedded database. "custom" runs scripts/start.ts (what `npm start`
+ * runs) in the node process itself (`--import tsx`, so RSS and --cpu-prof see the server, not a
+ * wrapper); "next" runs `next start` on the same build.
+ */
+async function startRouter(kind: "custom" | "next", simPort: number, profileDir?: string): Promise<{ server: Server; drop: () => Promise<void> }> {
+  const port = await freePort();
+  const database = POSTGRES ? await createTestPostgresDatabase() : undefined;
+  const dataDir = database ? undefined : mkdtempSync(path.join(os.tmpdir(), "smarterrouter-bench-"));
+  const drop = async () => (database ? database.drop() : rmSync(dataDir!, { recursive: true, force: true }));
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const server = await startServer({
+    name: kind === "custom" ? "router" : "router (next start)",
+    port,
+    command: process.execPath,
+    args: kind === "custom" ? [...profile, "--import", "tsx", START_SCRIPT] : [...profile, NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)],
+    env: {
+      NODE_ENV: "production",
+      ROUTER_HOST: "127.0.0.1",
+      ROUTER_PORT: String(port),
+      ROUTER_OLLAMA_URL: `http://127.0.0.1:${simPort}`,
+      DATABASE_URL: database ? database.url : `file://${dataDir}`,
+      ROUTER_LOG_LEVEL: "WARNING",
+      ROUTER_SIGNATURE_ENABLED: "false",
+      ROUTER_CACHE_ENABLED: "false",
+      ...(process.env.BENCH_ROUTER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_ROUTER_NODE_OPTIONS } : {}),
+    },
+    readyUrl: `http://127.0.0.1:${port}/health`,
+    timeoutMs: 120_000,
+  }).catch(async (error: unknown) => {
+    await drop();
+    throw error;
+  });
+  return { server, drop };
+}
+
 async function decisionMetrics(routerPort: number): Promise<{ sum: number; count: number }> {
   const text = await (await fetch(`http://127.0.0.1:${routerPort}/metrics`)).text();
   const read = (suffix: string): number => {
@@ -70,7 +117,7 @@ async function decisionMetrics(routerPort: number): Promise<{ sum: number; count
   return { sum: read("sum"), count: read("count") };
 }
 
-function figures(target: Target, stream: boolean, concurrency: number, result: LoadResult): WorkloadFigures {
+function figures(target: Target, stream: boolean, concurrency: number, result: LoadResult, cpuUsedMs?: number): WorkloadFigures {
   const ok = result.samples.filter((s) => s.ok);
   const overhead = ok.flatMap((s) => (s.overheadMs !== undefined && Number.isFinite(s.overheadMs) ? [s.overheadMs] : []));
   return {
@@ -84,16 +131,17 @@ function figures(target: Target, stream: boolean, concurrency: number, result: L
     latencyMs: summarize(ok.map((s) => s.totalMs)),
     firstByteMs: stream ? summarize(ok.map((s) => s.firstByteMs)) : undefined,
     overheadHeaderMs: overhead.length > 0 ? summarize(overhead) : undefined,
+    serverCpuMsPerRequest: cpuUsedMs === undefined || ok.length === 0 ? undefined : cpuUsedMs / ok.length,
   };
 }
 
 async function measure(target: Target, stream: boolean, concurrency: number): Promise<WorkloadFigures> {
-  if (concurrency === 1) {
-    await runLoad(target, { stream, concurrency: 1, stop: { requests: SERIAL_WARMUP } });
-    return figures(target, stream, 1, await runLoad(target, { stream, concurrency: 1, stop: { requests: SERIAL_REQUESTS } }));
-  }
-  await runLoad(target, { stream, concurrency, stop: { durationMs: 1_000 } });
-  return figures(target, stream, concurrency, await runLoad(target, { stream, concurrency, stop: { durationMs: DURATION_MS } }));
+  const serial = concurrency === 1;
+  await runLoad(target, { stream, concurrency, stop: serial ? { requests: SERIAL_WARMUP } : { durationMs: 1_000 } });
+  const cpuBefore = cpuMs(target.pid);
+  const result = await runLoad(target, { stream, concurrency, stop: serial ? { requests: SERIAL_REQUESTS } : { durationMs: DURATION_MS } });
+  const cpuAfter = cpuMs(target.pid);
+  return figures(target, stream, concurrency, result, cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore);
 }
 
 function compare(label: string, router: WorkloadFigures, direct: WorkloadFigures): Comparison {
@@ -108,10 +156,16 @@ function compare(label: string, router: WorkloadFigures, direct: WorkloadFigures
   };
 }
 
+/** scripts/bench-routing.ts (selectModels over 50 models, per-call p50/p99) as its output lines. */
+function routingMicroBenchmark(): string[] {
+  const result = spawnSync(TSX_BIN, [path.join(ROOT, "scripts", "bench-routing.ts")], { cwd: ROOT, encoding: "utf8" });
+  return result.status === 0 ? result.stdout.trim().split("\n") : [`failed: ${result.stderr.trim().split("\n")[0]}`];
+}
+
 async function main(): Promise<void> {
   ensureBuild();
   const servers: Server[] = [];
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "smarterrouter-bench-"));
+  const databases: Array<() => Promise<void>> = [];
   const profileDir = path.join(OUT_DIR, "profile");
   try {
     const simPort = await freePort();
@@ -124,31 +178,32 @@ async function main(): Promise<void> {
     });
     servers.push(sim);
 
-    const routerPort = await freePort();
     if (PROFILE) mkdirSync(profileDir, { recursive: true });
-    const router = await startServer({
-      name: "router",
-      port: routerPort,
-      command: process.execPath,
-      args: [...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(routerPort)],
-      env: {
-        NODE_ENV: "production",
-        ROUTER_OLLAMA_URL: `http://127.0.0.1:${simPort}`,
-        DATABASE_URL: `file://${dataDir}`,
-        ROUTER_LOG_LEVEL: "WARNING",
-        ROUTER_SIGNATURE_ENABLED: "false",
-        ROUTER_CACHE_ENABLED: "false",
-      },
-      readyUrl: `http://127.0.0.1:${routerPort}/health`,
-      timeoutMs: 120_000,
-    });
+    const started = await startRouter(PROFILE_NEXT ? "next" : "custom", simPort, PROFILE ? profileDir : undefined);
+    const router = started.server;
+    const routerPort = router.port;
     servers.push(router);
+    databases.push(started.drop);
     const rssStart = rssMiB(router.child.pid);
     const sampler = rssSampler(router.child.pid);
+    // The same build under `next start`, started after the first so its memory figures are apart.
+    const viaNext = PROFILE ? undefined : await startRouter("next", simPort);
+    if (viaNext) {
+      servers.push(viaNext.server);
+      databases.push(viaNext.drop);
+    }
 
-    const direct: Target = { name: "direct → fleet", port: simPort, path: "/v1/chat/completions", model: MODEL };
-    const routed: Target = { name: "router (auto)", port: routerPort, path: "/v1/chat/completions", model: "smarterrouter/main" };
-    const explicit: Target = { name: "router (explicit model)", port: routerPort, path: "/v1/chat/completions", model: MODEL };
+    const direct: Target = { name: "direct → fleet", port: simPort, path: "/v1/chat/completions", model: MODEL, pid: sim.child.pid };
+    const routerPid = router.child.pid;
+    const routed: Target = { name: "router (auto)", port: routerPort, path: "/v1/chat/completions", model: "smarterrouter/main", pid: routerPid };
+    const explicit: Target = { name: "router (explicit model)", port: routerPort, path: "/v1/chat/completions", model: MODEL, pid: routerPid };
+    const nextStart: Target | undefined = viaNext && {
+      name: "router under next start (auto)",
+      port: viaNext.server.port,
+      path: "/v1/chat/completions",
+      model: "smarterrouter/main",
+      pid: viaNext.server.child.pid,
+    };
 
     const portkey = PROFILE ? { status: "skipped (--profile)" } : await startPortkey(simPort);
     if ("server" in portkey && portkey.server) servers.push(portkey.server);
@@ -174,6 +229,11 @@ async function main(): Promise<void> {
       const pinned = await measure(explicit, stream, concurrency);
       workloads.push(pinned);
       comparisons.push(compare("router (explicit) − direct", pinned, baseline));
+      if (nextStart) {
+        const viaNextFigures = await measure(nextStart, stream, concurrency);
+        workloads.push(viaNextFigures);
+        comparisons.push(compare("router under next start (auto) − direct", viaNextFigures, baseline));
+      }
       if (!stream && "target" in portkey && portkey.target) {
         const peer = await measure(portkey.target, stream, concurrency);
         workloads.push(peer);
@@ -182,6 +242,7 @@ async function main(): Promise<void> {
     }
     const after = await decisionMetrics(routerPort);
     const peak = sampler.stop();
+    const routing = PROFILE ? undefined : routingMicroBenchmark();
     const decisions = after.count - before.count;
 
     const report: BenchReport = {
@@ -193,9 +254,15 @@ async function main(): Promise<void> {
         platform: `${os.platform()} ${os.release()}`,
         totalMemMiB: Math.round(os.totalmem() / 1024 / 1024),
       },
-      settings: { serialWarmup: SERIAL_WARMUP, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
-      coldStartMs: { simulator: sim.coldStartMs, router: router.coldStartMs, portkey: "server" in portkey ? portkey.server?.coldStartMs : undefined },
-      routerRssMiB: { start: rssStart, peak, end: rssMiB(router.child.pid) },
+      settings: { database: POSTGRES ? "postgres" : "pglite (embedded)", routerNodeOptions: process.env.BENCH_ROUTER_NODE_OPTIONS ?? "none", serialWarmup: SERIAL_WARMUP, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
+      coldStartMs: {
+        simulator: sim.coldStartMs,
+        router: router.coldStartMs,
+        routerNextStart: viaNext?.server.coldStartMs,
+        portkey: "server" in portkey ? portkey.server?.coldStartMs : undefined,
+      },
+      routerRssMiB: { start: rssStart, peak, end: rssMiB(router.child.pid), nextStartEnd: rssMiB(viaNext?.server.child.pid) },
+      routingMicroBenchmark: routing,
       decision: { count: decisions, meanMs: decisions > 0 ? ((after.sum - before.sum) / decisions) * 1000 : Number.NaN },
       workloads,
       comparisons,
@@ -203,14 +270,14 @@ async function main(): Promise<void> {
     };
     const markdown = renderMarkdown(report);
     mkdirSync(OUT_DIR, { recursive: true });
-    const suffix = PROFILE ? "-profile" : "";
+    const suffix = `${POSTGRES ? "-postgres" : ""}${PROFILE ? "-profile" : ""}`;
     writeFileSync(path.join(OUT_DIR, `report${suffix}.md`), markdown);
     writeFileSync(path.join(OUT_DIR, `report${suffix}.json`), `${JSON.stringify(report, null, 2)}\n`);
     console.log(markdown);
   } finally {
     // Stop in reverse order; SIGTERM lets `--cpu-prof` write its profile on exit.
     for (const server of servers.reverse()) await stopServer(server);
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const drop of databases) await drop();
   }
 }
 

@@ -25,7 +25,8 @@ export function fetchError(error: unknown, signal: AbortSignal, backend: Backend
   if (signal.aborted) return abortError(signal);
   const code = (error as { cause?: { code?: string } }).cause?.code;
   if (code && TIMEOUT_CODES.has(code)) return { kind: "timeout", message: "the backend stopped responding" };
-  if (code === "UND_ERR_SOCKET") return { kind: "connect", message: "the backend closed the connection" };
+  // undici (fetch) and node:http (http-client.ts) name a connection dropped before the answer differently.
+  if (code === "UND_ERR_SOCKET" || code === "ECONNRESET") return { kind: "connect", message: "the backend closed the connection" };
   return { kind: "connect", message: redact(describeFetchError(error, 0), backend) };
 }
 

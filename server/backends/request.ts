@@ -1,6 +1,7 @@
 import type { BackendConfig } from "../config/backends";
 import { type BackendResult, fail, fetchError, httpError, ok } from "./errors";
 import { backendRequest } from "./http";
+import { postRequest } from "./http-client";
 
 /** The name the backend knows the model by (the prefix is applied once, also for Ollama). */
 export function backendModelName(backend: BackendConfig, model: string): string {
@@ -12,12 +13,7 @@ export async function postJson(backend: BackendConfig, path: string, body: unkno
   let response: Response;
   try {
     const { url, headers } = backendRequest(backend, path);
-    response = await fetch(url, {
-      method: "POST",
-      headers: { ...headers, "content-type": "application/json", accept: "application/json, text/event-stream, application/x-ndjson" },
-      body: JSON.stringify(body),
-      signal,
-    });
+    response = await postRequest(url, { ...headers, "content-type": "application/json", accept: "application/json, text/event-stream, application/x-ndjson" }, JSON.stringify(body), signal);
   } catch (error) {
     return { ok: false, error: fetchError(error, signal, backend) };
   }

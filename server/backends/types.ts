@@ -136,10 +136,20 @@ export interface BackendAdapter {
   embed(request: EmbedRequest, options: CallOptions): Promise<Result<EmbedResult, BackendError>>;
 }
 
+const BACKEND_FAILURE = Symbol.for("smarterrouter.BackendFailure");
+
 /** Thrown from an event stream when the backend fails after the first byte. */
 export class BackendFailure extends Error {
+  readonly [BACKEND_FAILURE] = true;
+
   constructor(readonly error: BackendError) {
     super(error.message);
     this.name = "BackendFailure";
+  }
+
+  // The custom server and Next's bundle each load their own copy of this module, and the runtime
+  // (with its adapters) is shared between them: recognise a failure thrown by either copy.
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BACKEND_FAILURE] === true;
   }
 }

@@ -3,6 +3,7 @@ import { replay } from "../backends/streams";
 import { BackendFailure, type BackendError, type ChatEvent, type ChatRequest, type FinishReason, type Result, type Usage } from "../backends/types";
 import type { CachedAnswer } from "../cache/router-caches";
 import { recordCacheLookup, recordModelSelection, recordRoutingDecision } from "../observability/metrics";
+import { arrivalOf } from "../observability/request-timing";
 import { endRouteSpan, startRouteSpan, traceIdOf } from "../observability/tracing";
 import type { Runtime } from "../runtime";
 import type { RoutingDecision } from "../routing/types";
@@ -42,7 +43,7 @@ export function handleChatCompletions(request: Request, runtime: Runtime): Promi
 }
 
 async function serveChatCompletions(request: Request, runtime: Runtime): Promise<Response> {
-  const started = performance.now();
+  const started = arrivalOf(request);
   const requestId = requestIdFor(request);
   const traceId = traceIdOf();
   const { config, registry } = runtime;

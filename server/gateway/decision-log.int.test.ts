@@ -88,3 +88,56 @@ describe("DecisionLog", () => {
     expect(rows).toEqual([{ model: "rated-model" }]);
   });
 });
+
+/** Every column written as given (numbers, jsonb, booleans, nulls), and schema defaults for fields left out. */
+async function expectRoundTrip(target: DatabaseHandle): Promise<void> {
+  const log = new DecisionLog(target, silent);
+  const full = {
+    requestId: "req-full",
+    traceId: "0af7651916cd43dd8448eb211c80319c",
+    responseId: "chatcmpl-full",
+    promptHash: "0123456789abcdef",
+    category: "coding" as const,
+    categoryConfidence: 0.75,
+    complexity: 0.5,
+    tier: "medium" as const,
+    selectedModel: "qwen2.5-coder:14b",
+    backend: "gpu",
+    confidence: 0.625,
+    reason: "best coding model; it's \"quoted\" and ünïcode",
+    candidates: [{ model: "qwen2.5-coder:14b", score: 0.625, parts: { quality: 0.5, speed: 0.125 } }, { model: "x", score: 0, excluded: "no tools" }],
+    fallbackCount: 1,
+    attempts: [{ model: "a", backend: "gpu", ok: false, error: "timeout", ms: 30 }, { model: "qwen2.5-coder:14b", backend: "gpu", ok: true, ms: 12 }],
+    cacheHit: true,
+    status: "error" as const,
+    error: "cut",
+    latencyMs: 42.5,
+    ttftMs: 7.25,
+    promptTokens: 11,
+    completionTokens: 22,
+    tokensEstimated: true,
+    prompt: "[{\"role\":\"user\"}]",
+  };
+  log.record(full);
+  log.record({ selectedModel: "m", responseId: "chatcmpl-defaults" });
+  await log.flush();
+  const [stored] = await target.db.select().from(routingDecisions).where(eq(routingDecisions.responseId, "chatcmpl-full"));
+  expect(stored).toMatchObject({ ...full, clientKeyId: null });
+  expect(stored!.createdAt).toBeInstanceOf(Date);
+  const [defaults] = await target.db.select().from(routingDecisions).where(eq(routingDecisions.responseId, "chatcmpl-defaults"));
+  expect(defaults).toMatchObject({ candidates: [], attempts: [], fallbackCount: 0, cacheHit: false, status: "ok", tokensEstimated: false, requestId: null, confidence: null });
+}
+
+describe("DecisionLog rows", () => {
+  it("round-trip on Postgres", async () => expectRoundTrip(database));
+
+  it("round-trip on PGlite", async () => {
+    const pglite = await openDatabase("memory://");
+    try {
+      await migrateDatabase(pglite);
+      await expectRoundTrip(pglite);
+    } finally {
+      await pglite.close();
+    }
+  });
+});

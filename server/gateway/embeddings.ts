@@ -6,6 +6,7 @@ import { readJsonBody, requestIdFor } from "./request-input";
 import { buildEmbeddingsResponse, parseEmbeddingsRequest } from "./wire/embeddings";
 import { WireError } from "./wire/errors";
 import { withRateLimit } from "./rate-limit";
+import { arrivalOf } from "../observability/request-timing";
 
 const MAX_INPUTS = 2048;
 const MAX_INPUT_CHARS = 1_000_000;
@@ -16,7 +17,7 @@ export function handleEmbeddings(request: Request, runtime: Runtime): Promise<Re
 }
 
 async function serveEmbeddings(request: Request, runtime: Runtime): Promise<Response> {
-  const started = performance.now();
+  const started = arrivalOf(request);
   const requestId = requestIdFor(request);
   const { config, registry } = runtime;
   try {

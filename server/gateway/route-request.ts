@@ -5,7 +5,7 @@ import { analyzePrompt } from "../routing/analyze";
 import { modelFacts } from "../routing/model-facts";
 import { selectModels } from "../routing/select";
 import { SOURCE_WEIGHTS } from "../routing/score";
-import type { Candidate, QualityBreakdown, RoutingDecision } from "../routing/types";
+import type { Candidate, ModelFacts, QualityBreakdown, RoutingDecision } from "../routing/types";
 import { recordCacheLookup, recordDecisionDuration, recordRoutingDecision } from "../observability/metrics";
 import { endRouteSpan, startRouteSpan } from "../observability/tracing";
 import type { Runtime } from "../runtime";
@@ -50,17 +50,30 @@ async function decideRoute(runtime: Runtime, chat: Omit<ChatRequest, "model">, o
   return { decision, cacheHit: false };
 }
 
-export function candidatesFor(models: readonly RegisteredModel[], knowledge: Knowledge, allows: (model: string) => boolean = () => true): Candidate[] {
-  return models.map((model) => ({
-    name: model.name,
-    backend: model.backend,
-    facts: modelFacts(model.name, {
+// A registered model is replaced, never changed, when discovery sees it differ: its facts
+// (name parsing, a few regexes) are computed once instead of on every request.
+const factsCache = new WeakMap<RegisteredModel, ModelFacts>();
+
+function factsOf(model: RegisteredModel): ModelFacts {
+  let facts = factsCache.get(model);
+  if (!facts) {
+    facts = modelFacts(model.name, {
       family: model.family,
       parameterSize: model.parameterSize,
       quantization: model.quantization,
       contextLength: model.contextLength,
       capabilities: model.capabilities,
-    }),
+    });
+    factsCache.set(model, facts);
+  }
+  return facts;
+}
+
+export function candidatesFor(models: readonly RegisteredModel[], knowledge: Knowledge, allows: (model: string) => boolean = () => true): Candidate[] {
+  return models.map((model) => ({
+    name: model.name,
+    backend: model.backend,
+    facts: factsOf(model),
     evidence: knowledge.evidence.get(model.name) ?? {},
     reachable: model.reachable,
     loaded: knowledge.loaded.has(`${model.backend}/${model.name}`),

@@ -1,9 +1,10 @@
 import { BlockList, isIP } from "node:net";
 
-// Who is the client? Next's server only fills X-Forwarded-For with the socket address when the
-// request has none (`??=`), so a route handler sees either the socket peer or what the peer
-// claimed. We therefore treat the rightmost entry as the direct peer, and walk left only while
-// the address we are standing on is a trusted proxy (which appends its own peer on the right).
+// Who is the client? The production server (server/http/server.ts) appends the socket peer to
+// X-Forwarded-For, as a proxy does, so the rightmost entry is the direct peer; we walk left only
+// while the address we are standing on is a trusted proxy (which appends its own peer on the
+// right). Under `next dev`, Next only fills the header when it is absent (`??=`), so there the
+// rightmost entry may be whatever the client claimed.
 
 export type TrustedProxies = { check: (address: string) => boolean; empty: boolean };
 

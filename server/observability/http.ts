@@ -2,6 +2,7 @@ import { context } from "@opentelemetry/api";
 import type { Logger } from "./logger";
 import { recordHttpRequest, recordOverhead } from "./metrics";
 import { processLogger } from "./process-logger";
+import { arrivalOf } from "./request-timing";
 import { startRequestTrace } from "./tracing";
 
 export type RouteHandler = (request: Request) => Promise<Response>;
@@ -26,7 +27,7 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
  */
 export function withObservability(endpoint: string, handler: RouteHandler, options: ObservabilityOptions = {}): RouteHandler {
   return async (request) => {
-    const started = performance.now();
+    const started = arrivalOf(request);
     const method = METHODS.has(request.method) ? request.method : "OTHER";
     const requestTrace = startRequestTrace(method, endpoint);
     const finish = (response: Response | undefined, status: number) => {

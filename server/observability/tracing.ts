@@ -191,3 +191,25 @@ export function recordEvaluation(span: Span, evaluation: Evaluation): void {
   if (evaluation.explanation !== undefined) attributes[ATTR_GEN_AI_EVALUATION_EXPLANATION] = evaluation.explanation;
   span.addEvent(EVENT_GEN_AI_EVALUATION_RESULT, attributes);
 }
+
+export type TracingHandle = { flush: () => Promise<void>; shutdown: () => Promise<void> };
+
+// On globalThis: instrumentation.node.ts (in Next's bundle) starts the SDK, the custom server
+// (another module copy) stops it after draining.
+const tracingHolder = globalThis as unknown as { __smarterrouterTracing?: TracingHandle };
+
+/** The running SDK's handle, set once by instrumentation.node.ts. */
+export function tracingHandle(): TracingHandle | undefined {
+  return tracingHolder.__smarterrouterTracing;
+}
+
+export function setTracingHandle(handle: TracingHandle): void {
+  tracingHolder.__smarterrouterTracing = handle;
+}
+
+/** Exports buffered spans and stops the SDK, when one was started (graceful shutdown). */
+export async function shutdownTracing(): Promise<void> {
+  const handle = tracingHolder.__smarterrouterTracing;
+  tracingHolder.__smarterrouterTracing = undefined;
+  await handle?.shutdown();
+}

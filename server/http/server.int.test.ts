@@ -1,0 +1,116 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
+import { startHarness, type Harness } from "../gateway/test-harness";
+import { createRouterServer, type RouterServer } from "./server";
+
+// The custom production server over real HTTP: its own answers on the hot paths, Next (here a
+// stub) for everything else, body limits, streams, and the client address rate limits see.
+
+let database: DatabaseHandle;
+beforeAll(async () => {
+  database = await openDatabase("memory://");
+  await migrateDatabase(database);
+});
+afterAll(async () => database?.close());
+
+type Running = { url: string; router: RouterServer; harness: Harness; fallback: string[] };
+const running: Running[] = [];
+afterEach(async () => {
+  for (const { router, harness } of running.splice(0)) {
+    router.server.closeAllConnections();
+    await new Promise((resolve) => router.server.close(resolve));
+    await harness.close();
+  }
+});
+
+/** The harness supplies runtime and fleet; the server under test is createRouterServer's. */
+async function start(env: Record<string, string> = {}): Promise<Running> {
+  const harness = await startHarness({ database, env: (simUrl) => ({ ROUTER_OLLAMA_URL: simUrl, ROUTER_SIGNATURE_ENABLED: "false", ...env }) });
+  const fallback: string[] = [];
+  const router = createRouterServer(harness.runtime, (req, res) => {
+    fallback.push(`${req.method} ${req.url}`);
+    res.writeHead(418, { "content-type": "text/plain" }).end("next");
+  });
+  await new Promise<void>((resolve) => router.server.listen(0, "127.0.0.1", resolve));
+  const { port } = router.server.address() as AddressInfo;
+  const started = { url: `http://127.0.0.1:${port}`, router, harness, fallback };
+  running.push(started);
+  return started;
+}
+
+const chatBody = (extra: Record<string, unknown> = {}) => JSON.stringify({ model: "auto", max_tokens: 8, messages: [{ role: "user", content: "Say hi." }], ...extra });
+const chat = (url: string, headers: Record<string, string> = {}, body = chatBody()) =>
+  fetch(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+
+describe("custom server", () => {
+  it("answers the hot paths itself and hands every other path and method to Next", async () => {
+    const { url, fallback } = await start();
+    const answer = await chat(url);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("x-smarterrouter-model")).toBeTruthy();
+    expect(answer.headers.get("content-length")).toBe(String((await answer.clone().arrayBuffer()).byteLength));
+    expect(((await answer.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBeTruthy();
+    expect((await fetch(`${url}/v1/models`)).status).toBe(200);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    expect(await (await fetch(`${url}/metrics`)).text()).toContain("smarterrouter_");
+    expect(fallback).toEqual([]);
+
+    expect((await fetch(`${url}/v1/chat/completions`)).status).toBe(418); // GET: Next answers its 405
+    expect((await fetch(`${url}/console?tab=1`)).status).toBe(418);
+    expect((await fetch(`${url}/v1/unknown`, { method: "POST" })).status).toBe(418);
+    expect(fallback).toEqual(["GET /v1/chat/completions", "GET /console?tab=1", "POST /v1/unknown"]);
+  });
+
+  it("streams server-sent events through to [DONE]", async () => {
+    const { url } = await start();
+    const answer = await chat(url, {}, chatBody({ stream: true }));
+    expect(answer.headers.get("content-type")).toContain("text/event-stream");
+    const text = await answer.text();
+    expect(text.match(/^data: /gm)!.length).toBeGreaterThan(2);
+    expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
+
+  it("refuses a body over ROUTER_MAX_BODY_BYTES with 413, declared or chunked", async () => {
+    const { url } = await start({ ROUTER_MAX_BODY_BYTES: "1024" });
+    const big = chatBody({ messages: [{ role: "user", content: "x".repeat(5000) }] });
+    expect((await chat(url, {}, big)).status).toBe(413);
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      for (let i = 0; i < 10; i += 1) req.write(big.slice(i * 500, (i + 1) * 500));
+      req.end(big.slice(5000));
+    });
+    expect(chunked).toBe(413);
+    expect((await chat(url)).status).toBe(200); // and keeps serving
+  });
+
+  it("rate limits by the socket peer: X-Forwarded-For from an untrusted client does not pick the bucket", async () => {
+    const { url } = await start({ ROUTER_RATE_LIMIT_ENABLED: "true", ROUTER_RATE_LIMIT_REQUESTS_PER_MINUTE: "1" });
+    expect((await chat(url, { "x-forwarded-for": "198.51.100.1" })).status).toBe(200);
+    expect((await chat(url, { "x-forwarded-for": "198.51.100.2" })).status).toBe(429);
+  });
+
+  it("honours X-Forwarded-For when the peer is a trusted proxy", async () => {
+    const { url } = await start({ ROUTER_RATE_LIMIT_ENABLED: "true", ROUTER_RATE_LIMIT_REQUESTS_PER_MINUTE: "1", ROUTER_TRUSTED_PROXIES: "127.0.0.1" });
+    expect((await chat(url, { "x-forwarded-for": "198.51.100.1" })).status).toBe(200);
+    expect((await chat(url, { "x-forwarded-for": "198.51.100.2" })).status).toBe(200);
+    expect((await chat(url, { "x-forwarded-for": "198.51.100.1" })).status).toBe(429);
+  });
+
+  it("adds CORS headers to the hot paths for an allowed Origin only (as proxy.ts does under Next)", async () => {
+    const { url } = await start({ ROUTER_CORS_ALLOWED_ORIGINS: "https://app.example.com" });
+    const allowed = await chat(url, { origin: "https://app.example.com" });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    expect(allowed.headers.get("access-control-expose-headers")).toContain("X-SmarterRouter-Model");
+    const other = await chat(url, { origin: "https://evil.example" });
+    expect(other.status).toBe(200);
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    await Promise.all([allowed.text(), other.text()]);
+  });
+});
