@@ -2,6 +2,7 @@ import { decisionsRouter } from "./routers/decisions";
 import { feedbackRouter } from "./routers/feedback";
 import { modelsRouter } from "./routers/models";
 import { overviewRouter } from "./routers/overview";
+import { profilingRouter } from "./routers/profiling";
 import { routingRouter } from "./routers/routing";
 import { settingsRouter } from "./routers/settings";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   routing: routingRouter,
   decisions: decisionsRouter,
   feedback: feedbackRouter,
+  profiling: profilingRouter,
   settings: settingsRouter,
 });
 

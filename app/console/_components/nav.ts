@@ -2,6 +2,7 @@
 export const CONSOLE_PAGES = [
   { href: "/console", label: "Overview" },
   { href: "/console/models", label: "Models" },
+  { href: "/console/profiling", label: "Profiling" },
   { href: "/console/routing", label: "Routing" },
   { href: "/console/decisions", label: "Decisions" },
   { href: "/console/feedback", label: "Feedback" },
