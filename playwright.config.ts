@@ -51,6 +51,13 @@ export default defineConfig({
         ROUTER_ADMIN_API_KEY: E2E_ADMIN_KEY,
         // background profiling would change routing under the specs
         ROUTER_PROFILE_AUTO: "false",
+        // profiling jobs the specs start (console profiling, prometheus): graded by the fleet's judge, and short
+        ROUTER_JUDGE_ENABLED: "true",
+        ROUTER_JUDGE_BASE_URL: `http://127.0.0.1:${SIM_PORT}/v1`,
+        ROUTER_JUDGE_MODEL: "sim-judge",
+        ROUTER_JUDGE_RETRY_BASE_DELAY: "0.1",
+        ROUTER_PROFILE_PROMPTS_PER_CATEGORY: "1",
+        ROUTER_PROFILE_VRAM_SAMPLE_DELAY: "0.2",
       },
       stdout: "ignore",
       stderr: "pipe",

@@ -123,7 +123,7 @@ describe("Grafana dashboards", () => {
     const pending = queries.filter((query) => query.pending);
     for (const query of pending) expect(query.pending?.length, `${query.dashboard}: ${query.panel}`).toBeGreaterThan(5);
     // The families that have not landed are the only ones allowed to be pending.
-    for (const query of pending) expect(query.query).toMatch(/smarterrouter_(judge|profiling|vram|model_loads|model_unloads|model_load_duration|rate_limit)/);
+    for (const query of pending) expect(query.query).toMatch(/smarterrouter_(vram|model_loads|model_unloads|model_load_duration|rate_limit)/);
   });
 
   it("is the home dashboard that docker-compose.yml configures", () => {

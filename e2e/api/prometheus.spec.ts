@@ -6,7 +6,7 @@ import { startPrometheus, type PrometheusProcess } from "./prometheus-process";
 // after a spread of traffic, every panel query and every alert's query must return data. Panels
 // and rules whose metrics have not landed yet are marked `pending:` and skipped, by name.
 
-import { SIM } from "../ports";
+import { E2E_ADMIN_KEY, SIM } from "../ports";
 
 type Outcome = { name: string; query: string; result: "data" | "empty" | "error" | "skipped"; note?: string };
 
@@ -63,6 +63,25 @@ async function sendTraffic(baseURL: string) {
   expect(failed.map((response) => response.status)).toEqual([502, 429]);
 }
 
+/** One small profiling job through the admin API, graded by the fleet's judge, which fails once (a judge failure outcome). */
+async function runProfilingJob(baseURL: string) {
+  await setFaults([{ model: "sim-judge", status: 500, count: 1 }]);
+  const headers = { authorization: `Bearer ${E2E_ADMIN_KEY}`, "content-type": "application/json" };
+  const started = await fetch(`${baseURL}/admin/reprofile`, { method: "POST", headers, body: JSON.stringify({ models: ["llama3.2:3b"], force: true }) });
+  const body = (await started.json()) as { job_id: string };
+  expect(started.status, JSON.stringify(body)).toBe(202);
+  await expect
+    .poll(
+      async () => {
+        const status = await fetch(`${baseURL}/admin/profiling_status/${body.job_id}`, { headers });
+        return ((await status.json()) as { status: string }).status;
+      },
+      { timeout: 45_000, intervals: [500] },
+    )
+    .toBe("completed");
+  await clearFaults();
+}
+
 async function evaluate(prometheus: PrometheusProcess, name: string, query: string, pending: string | undefined): Promise<Outcome> {
   const response = await prometheus.query(query);
   if (response.status !== "success") return { name, query, result: "error", note: response.error };
@@ -76,12 +95,13 @@ function report(title: string, outcomes: Outcome[]): string {
 }
 
 test("every dashboard panel and alert query returns data from Prometheus scraping the router", async ({ baseURL }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
   const prometheus = await startPrometheus({ target: new URL(baseURL!).host, ruleFiles: [ALERTS_FILE] });
   try {
     await clearFaults();
     await prometheus.waitForScrapes(1, new Date());
     await sendTraffic(baseURL!);
+    await runProfilingJob(baseURL!); // after the traffic: both set the fleet's faults
     await prometheus.waitForScrapes(2, new Date());
 
     const panels: Outcome[] = [];
