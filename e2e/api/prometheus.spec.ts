@@ -79,6 +79,9 @@ async function runProfilingJob(baseURL: string) {
       { timeout: 45_000, intervals: [500] },
     )
     .toBe("completed");
+  // the judge's failure was really served (and retried): the fault is used up
+  const faults = (await (await fetch(`${SIM}/__sim/faults`)).json()) as { faults: { remaining: number | null }[] };
+  expect(faults.faults.map((fault) => fault.remaining)).toEqual([0]);
   await clearFaults();
 }
 

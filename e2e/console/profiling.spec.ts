@@ -43,6 +43,15 @@ test("a re-profile shows progress to completion, then the answers with judge rat
   const rationales = await answers.getByTestId("judge-rationale").allTextContents();
   expect(rationales.filter((text) => text.trim().length > 10).length).toBeGreaterThan(0);
 
+  // Re-profile from the Models page, follow it to the Profiling page, and cancel it there.
+  const other = page.getByTestId("model-row-llama3.1:8b");
+  await other.getByRole("button", { name: "Re-profile" }).click();
+  await other.getByRole("link", { name: "follow it" }).click();
+  const queued = page.getByTestId("profiling-job").filter({ hasText: "llama3.1:8b" }).first();
+  await expect(queued.getByTestId("job-status")).toHaveText(/queued|running/);
+  await queued.getByRole("button", { name: "Cancel" }).click();
+  await expect(queued.getByTestId("job-status")).toHaveText("cancelled");
+
   // The page fits a narrow window.
   await page.setViewportSize({ width: 390, height: 800 });
   await page.goto("/console/profiling");

@@ -22,7 +22,9 @@ export function ProfilingView() {
   const [page, setPage] = useState(1);
   // Jobs seen running on this page stay in view after they finish, so their end state is visible.
   const [watched, setWatched] = useState<string[]>([]);
-  const active = useQuery({ ...trpc.profiling.active.queryOptions(), refetchInterval: (query) => (query.state.data?.jobs.length ? 1000 : false) });
+  // Every second while a job is active; every few seconds otherwise, to notice jobs started elsewhere
+  // (Models page, the admin API, background profiling).
+  const active = useQuery({ ...trpc.profiling.active.queryOptions(), refetchOnMount: "always", refetchInterval: (query) => (query.state.data?.jobs.length ? 1000 : 5000) });
   const history = useQuery({ ...trpc.profiling.history.queryOptions({ page, pageSize: 20 }), placeholderData: keepPreviousData });
   const activeIds = active.data?.jobs.map((job) => job.id).join(",") ?? "";
   const watch = (id: string) => setWatched((ids) => (ids.includes(id) ? ids : [id, ...ids]));
