@@ -71,6 +71,13 @@ export default defineConfig({
         // No internet from e2e: the remote benchmark sources point at port 9, which fetch refuses; the bundled table still syncs.
         ROUTER_BENCHMARK_HUGGINGFACE_URL: "http://127.0.0.1:9/closed",
         ROUTER_BENCHMARK_LMSYS_URL: "http://127.0.0.1:9/closed",
+        // profiling jobs the specs start (console profiling, prometheus): graded by the fleet's judge, and short
+        ROUTER_JUDGE_ENABLED: "true",
+        ROUTER_JUDGE_BASE_URL: `http://127.0.0.1:${SIM_PORT}/v1`,
+        ROUTER_JUDGE_MODEL: "sim-judge",
+        ROUTER_JUDGE_RETRY_BASE_DELAY: "0.1",
+        ROUTER_PROFILE_PROMPTS_PER_CATEGORY: "1",
+        ROUTER_PROFILE_VRAM_SAMPLE_DELAY: "0.2",
       },
       stdout: "ignore",
       stderr: "pipe",

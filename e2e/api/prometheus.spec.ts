@@ -88,6 +88,28 @@ async function sendTraffic(baseURL: string) {
 /** GET /admin/vram as the client `address`: the e2e router trusts loopback as a proxy, so X-Forwarded-For names the client. */
 const adminVram = (baseURL: string, address: string) => fetch(`${baseURL}/admin/vram`, { headers: { authorization: `Bearer ${E2E_ADMIN_KEY}`, "x-forwarded-for": address } });
 
+/** One small profiling job through the admin API, graded by the fleet's judge, which fails once (a judge failure outcome). */
+async function runProfilingJob(baseURL: string) {
+  await setFaults([{ model: "sim-judge", status: 500, count: 1 }]);
+  const headers = { authorization: `Bearer ${E2E_ADMIN_KEY}`, "content-type": "application/json" };
+  const started = await fetch(`${baseURL}/admin/reprofile`, { method: "POST", headers, body: JSON.stringify({ models: ["llama3.2:3b"], force: true }) });
+  const body = (await started.json()) as { job_id: string };
+  expect(started.status, JSON.stringify(body)).toBe(202);
+  await expect
+    .poll(
+      async () => {
+        const status = await fetch(`${baseURL}/admin/profiling_status/${body.job_id}`, { headers });
+        return ((await status.json()) as { status: string }).status;
+      },
+      { timeout: 45_000, intervals: [500] },
+    )
+    .toBe("completed");
+  // the judge's failure was really served (and retried): the fault is used up
+  const faults = (await (await fetch(`${SIM}/__sim/faults`)).json()) as { faults: { remaining: number | null }[] };
+  expect(faults.faults.map((fault) => fault.remaining)).toEqual([0]);
+  await clearFaults();
+}
+
 async function evaluate(prometheus: PrometheusProcess, name: string, query: string, pending: string | undefined): Promise<Outcome> {
   const response = await prometheus.query(query);
   if (response.status !== "success") return { name, query, result: "error", note: response.error };
@@ -107,6 +129,7 @@ test("every dashboard panel and alert query returns data from Prometheus scrapin
     await clearFaults();
     await prometheus.waitForScrapes(1, new Date());
     await sendTraffic(baseURL!);
+    await runProfilingJob(baseURL!); // after the traffic: both set the fleet's faults
     await prometheus.waitForScrapes(2, new Date());
 
     const panels: Outcome[] = [];

@@ -3,6 +3,7 @@ import { decisionsRouter } from "./routers/decisions";
 import { feedbackRouter } from "./routers/feedback";
 import { modelsRouter } from "./routers/models";
 import { overviewRouter } from "./routers/overview";
+import { profilingRouter } from "./routers/profiling";
 import { routingRouter } from "./routers/routing";
 import { settingsRouter } from "./routers/settings";
 import { vramRouter } from "./routers/vram";
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   decisions: decisionsRouter,
   feedback: feedbackRouter,
   vram: vramRouter,
+  profiling: profilingRouter,
   settings: settingsRouter,
 });
 

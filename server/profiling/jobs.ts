@@ -305,10 +305,12 @@ export async function readJob(database: DatabaseHandle, id: string): Promise<Pro
   return job;
 }
 
-export async function readJobs(database: DatabaseHandle, page: { limit: number; offset: number }): Promise<{ jobs: ProfilingJob[]; total: number }> {
+/** Newest first; `active` keeps only queued and running jobs. */
+export async function readJobs(database: DatabaseHandle, page: { limit: number; offset: number; active?: boolean }): Promise<{ jobs: ProfilingJob[]; total: number }> {
+  const where = page.active ? inArray(profilingJobs.status, ACTIVE) : undefined;
   const [jobs, [{ total }]] = await Promise.all([
-    database.db.select().from(profilingJobs).orderBy(desc(profilingJobs.createdAt)).limit(page.limit).offset(page.offset),
-    database.db.select({ total: count() }).from(profilingJobs),
+    database.db.select().from(profilingJobs).where(where).orderBy(desc(profilingJobs.createdAt)).limit(page.limit).offset(page.offset),
+    database.db.select({ total: count() }).from(profilingJobs).where(where),
   ]);
   return { jobs, total };
 }

@@ -1,7 +1,7 @@
 import { asc, count, desc, eq } from "drizzle-orm";
 import { modelProfiles, profilingAnswers, type ModelProfile, type ProfilingAnswer, type ProfilingJob } from "../db/schema";
 import type { Runtime } from "../runtime";
-import { cancelJobById, createJob, readJob, readJobs } from "./jobs";
+import { cancelJobById, createJob, readJob, readJobs, type JobProgress } from "./jobs";
 
 // Domain functions over profiling, for the admin REST routes and the console's tRPC routers.
 
@@ -12,7 +12,7 @@ export type JobView = {
   status: ProfilingJob["status"];
   models: string[];
   force: boolean;
-  progress: ProfilingJob["progress"];
+  progress: JobProgress | null;
   owner: string | null;
   error: string | null;
   createdAt: string;
@@ -43,7 +43,7 @@ export async function getJob(runtime: Runtime, id: string): Promise<JobView | un
   return job && toJobView(job);
 }
 
-export async function listJobs(runtime: Runtime, page: { limit: number; offset: number }): Promise<{ jobs: JobView[]; total: number }> {
+export async function listJobs(runtime: Runtime, page: { limit: number; offset: number; active?: boolean }): Promise<{ jobs: JobView[]; total: number }> {
   const { jobs, total } = await readJobs(runtime.database, page);
   return { jobs: jobs.map(toJobView), total };
 }
@@ -85,7 +85,7 @@ function toJobView(job: ProfilingJob): JobView {
     status: job.status,
     models: job.models,
     force: job.force,
-    progress: job.progress,
+    progress: job.progress as JobProgress | null,
     owner: job.owner,
     error: job.error,
     createdAt: job.createdAt.toISOString(),

@@ -3,6 +3,7 @@ export const CONSOLE_PAGES = [
   { href: "/console", label: "Overview" },
   { href: "/console/models", label: "Models" },
   { href: "/console/benchmarks", label: "Benchmarks" },
+  { href: "/console/profiling", label: "Profiling" },
   { href: "/console/routing", label: "Routing" },
   { href: "/console/decisions", label: "Decisions" },
   { href: "/console/vram", label: "VRAM" },

@@ -105,3 +105,17 @@ export function age(iso: string | null | undefined): string {
   if (seconds < 129_600) return `${Math.round(seconds / 3600)}h ago`;
   return `${Math.round(seconds / 86_400)}d ago`;
 }
+
+/** A labelled progress bar (ratio 0…1) with the percentage and a short detail. */
+export function ProgressBar({ label, value, detail, testId, tone = "normal", title }: { label: string; value: number; detail?: string; testId?: string; tone?: "normal" | "bad"; title?: string }) {
+  const pct = Math.round(Math.min(1, Math.max(0, value)) * 100);
+  return (
+    <div data-testid={testId} title={title} className="grid grid-cols-[minmax(0,12rem)_1fr_auto] items-center gap-2 text-sm max-sm:grid-cols-[1fr_auto]">
+      <span className="truncate max-sm:col-span-2" title={label}>{label}</span>
+      <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} className="h-2 w-full overflow-hidden rounded bg-slate-800">
+        <div className={`h-full ${tone === "bad" ? "bg-rose-500" : "bg-sky-500"} transition-[width]`} style={{ width: `${pct}%` }} />
+      </div>
+      <span className="whitespace-nowrap text-right tabular-nums text-slate-300"><span data-testid={testId ? `${testId}-percent` : undefined}>{pct} %</span>{detail ? <span className="ml-2 text-slate-500">{detail}</span> : null}</span>
+    </div>
+  );
+}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 import type { ConsoleModel } from "@/server/console/models";
 import { useTRPC } from "../../_components/trpc";
@@ -44,6 +45,7 @@ function ModelRow({ model, open, onOpen }: { model: ConsoleModel; open: boolean;
   const refresh = { onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey() }) };
   const setEnabled = useMutation(trpc.models.setEnabled.mutationOptions(refresh));
   const setPinned = useMutation(trpc.models.setPinned.mutationOptions(refresh));
+  const reprofile = useMutation(trpc.profiling.start.mutationOptions());
   const disabled = Boolean(model.override.disabled);
   const pinned = Boolean(model.override.pinned);
   return (
@@ -63,8 +65,16 @@ function ModelRow({ model, open, onOpen }: { model: ConsoleModel; open: boolean;
       </td>
       <td className="whitespace-nowrap">
         <button type="button" className="btn" disabled={setEnabled.isPending} onClick={() => setEnabled.mutate({ name: model.name, enabled: disabled })}>{disabled ? "Enable" : "Disable"}</button>{" "}
-        <button type="button" className="btn" disabled={setPinned.isPending} onClick={() => setPinned.mutate({ name: model.name, pinned: !pinned })}>{pinned ? "Unpin" : "Pin"}</button>
-        <ErrorBox error={setEnabled.error ?? setPinned.error} />
+        <button type="button" className="btn" disabled={setPinned.isPending} onClick={() => setPinned.mutate({ name: model.name, pinned: !pinned })}>{pinned ? "Unpin" : "Pin"}</button>{" "}
+        {model.embeddingOnly ? null : (
+          <button type="button" className="btn" disabled={reprofile.isPending} onClick={() => reprofile.mutate({ models: [model.name], force: true })}>Re-profile</button>
+        )}
+        {reprofile.isSuccess ? (
+          <span role="status" className="ml-2 text-xs text-emerald-300">
+            queued · <Link href="/console/profiling" className="underline">follow it</Link>
+          </span>
+        ) : null}
+        <ErrorBox error={setEnabled.error ?? setPinned.error ?? reprofile.error} />
       </td>
     </tr>
   );
@@ -97,7 +107,8 @@ function ModelDetail({ name }: { name: string }) {
           </tbody>
         </table>
       </div>
-      <p className="mt-2 text-xs text-slate-500">Last profiled: {detail.data.lastProfiled ? age(detail.data.lastProfiled) : "never"}. Profiling answers and judge rationales appear here once the profiler stores them.</p>
+      <p className="mt-2 text-xs text-slate-500">Last profiled: {detail.data.lastProfiled ? age(detail.data.lastProfiled) : "never"}.</p>
+      <ProfilingAnswers name={name} />
       <ScoreAdjustment name={name} current={model.override.scoreAdjustment ?? 0} currentReason={model.override.reason ?? ""} />
       <BenchmarkAlias name={name} />
       {detail.data.recentFeedback.length ? (
@@ -161,6 +172,41 @@ function BenchmarkAlias({ name }: { name: string }) {
       <h3 className="text-xs text-slate-400">Alias to a benchmark name{current ? ` (now: ${current.join(", ")})` : ""}</h3>
       <ErrorBox error={aliases.error} />
       {aliases.data ? <AliasEditor model={name} current={current} /> : null}
+    </div>
+  );
+}
+
+function ProfilingAnswers({ name }: { name: string }) {
+  const trpc = useTRPC();
+  const answers = useQuery(trpc.profiling.answers.queryOptions({ name }));
+  if (answers.isLoading) return <Loading what="profiling answers" />;
+  if (answers.error) return <ErrorBox error={answers.error} />;
+  const rows = answers.data?.answers ?? [];
+  if (!rows.length) return <Empty>No profiling answers yet: use Re-profile to measure this model.</Empty>;
+  return (
+    <div className="mt-3">
+      <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-400">Latest profiling answers</h3>
+      <div className="overflow-x-auto">
+        <table className="table-basic w-full text-sm" data-testid="profiling-answers">
+          <thead>
+            <tr><th>Prompt</th><th>Category</th><th>Outcome</th><th>Check</th><th>Judge</th><th>Judge rationale</th><th>TTFT</th><th>Tokens/s</th></tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.id}>
+                <td className="whitespace-nowrap font-mono text-xs" title={row.answerPreview ?? undefined}>{row.promptId}</td>
+                <td>{row.category}</td>
+                <td className={row.outcome === "graded" ? "" : "text-amber-300"} title={row.error ?? undefined}>{row.outcome}</td>
+                <td className="tabular-nums">{score(row.checkScore)}</td>
+                <td className="tabular-nums">{score(row.judgeScore)}</td>
+                <td className="min-w-64 text-slate-300" data-testid="judge-rationale">{row.judgeRationale ?? (row.error ? <span className="text-slate-500">{row.error}</span> : "—")}</td>
+                <td className="whitespace-nowrap tabular-nums">{row.timeToFirstTokenMs === null ? "—" : `${Math.round(row.timeToFirstTokenMs)} ms`}</td>
+                <td className="tabular-nums">{row.tokensPerSecond === null ? "—" : Math.round(row.tokensPerSecond)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
