@@ -1,3 +1,4 @@
+import { apiKeysRouter } from "./routers/api-keys";
 import { benchmarksRouter } from "./routers/benchmarks";
 import { decisionsRouter } from "./routers/decisions";
 import { feedbackRouter } from "./routers/feedback";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   feedback: feedbackRouter,
   vram: vramRouter,
   settings: settingsRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;
