@@ -49,7 +49,7 @@ export function ApiKeysView() {
         {list.data && list.data.total === 0 ? <Empty>No API keys yet: create one above.</Empty> : null}
         {list.data?.keys.length ? (
           <>
-            <div className="overflow-x-auto">
+            <div className="relative overflow-x-auto">
               <table className="table-basic w-full text-sm" data-testid="api-keys-table">
                 <thead>
                   <tr>
@@ -204,8 +204,8 @@ function KeyRow({ apiKey, onRevoked }: { apiKey: KeyRowData; onRevoked: () => Pr
       </td>
       <td className="tabular-nums">{apiKey.rateLimitPerMinute === null ? <span className="text-slate-500">global</span> : count(apiKey.rateLimitPerMinute)}</td>
       <td className="tabular-nums" data-testid="usage-requests">{count(apiKey.usage.requests)}</td>
-      <td className="tabular-nums">{count(apiKey.usage.promptTokens)}</td>
-      <td className="tabular-nums">{count(apiKey.usage.completionTokens)}</td>
+      <td className="tabular-nums" data-testid="usage-prompt-tokens">{count(apiKey.usage.promptTokens)}</td>
+      <td className="tabular-nums" data-testid="usage-completion-tokens">{count(apiKey.usage.completionTokens)}</td>
       <td className="whitespace-nowrap">
         {apiKey.revokedAt ? null : confirming ? (
           <span role="group" aria-label={`Confirm revoking ${apiKey.name}`} className="flex flex-wrap items-center gap-2">
