@@ -1,3 +1,4 @@
+import { apiKeysRouter } from "./routers/api-keys";
 import { benchmarksRouter } from "./routers/benchmarks";
 import { decisionsRouter } from "./routers/decisions";
 import { feedbackRouter } from "./routers/feedback";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   vram: vramRouter,
   profiling: profilingRouter,
   settings: settingsRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

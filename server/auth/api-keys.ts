@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { desc, eq, isNull, and, sql } from "drizzle-orm";
+import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "../db";
 import { apiKeys, type ApiKey } from "../db/schema";
 import type { Logger } from "../observability/logger";
@@ -52,10 +52,16 @@ export async function createApiKey(database: DatabaseHandle, input: NewApiKeyInp
   return { key: toView(row), secret };
 }
 
-/** Every key, newest first, revoked ones included (they keep their usage history). */
-export async function listApiKeys(database: DatabaseHandle): Promise<ApiKeyView[]> {
-  const rows = await database.db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
+/** Keys newest first, revoked ones included (they keep their usage history); every key, or one page. */
+export async function listApiKeys(database: DatabaseHandle, page?: { limit: number; offset: number }): Promise<ApiKeyView[]> {
+  const ordered = database.db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  const rows = page ? await ordered.limit(page.limit).offset(page.offset) : await ordered;
   return rows.map(toView);
+}
+
+export async function countApiKeys(database: DatabaseHandle): Promise<number> {
+  const [{ total }] = await database.db.select({ total: count() }).from(apiKeys);
+  return total;
 }
 
 /** Revokes a key (idempotent: a revoked key keeps its first revocation time); undefined when unknown. */

@@ -1,4 +1,5 @@
 import { trace } from "@opentelemetry/api";
+import { API_KEY_PREFIX, type VerifiedKey } from "../auth/api-keys";
 import { bearerToken } from "../auth/bearer";
 import { recordApiKeyRejection, recordRateLimitHit } from "../observability/metrics";
 import type { Runtime } from "../runtime";
@@ -13,13 +14,20 @@ const WINDOW_MS = 60_000;
  * revoked key gets an OpenAI-shaped 401 (as OpenAI answers `invalid_api_key`). Each key then has its
  * own bucket: its own limit when set, else ROUTER_RATE_LIMIT_REQUESTS_PER_MINUTE when rate limits are
  * on. The request is counted in the key's usage totals; tokens are added from its decision row.
+ * Without it, a valid key is still attributed (usage, its own limit); no key or any other is served.
  */
 export async function withClientKey(request: Request, runtime: Runtime, endpoint: string, handler: () => Promise<Response>): Promise<Response> {
   const { config } = runtime;
-  if (!config.ROUTER_REQUIRE_API_KEY) return handler();
+  const secret = bearerToken(request)?.trim();
+  if (!config.ROUTER_REQUIRE_API_KEY) {
+    // Accepted but not required: a client key that verifies still gets its usage and its limit;
+    // anything else is served as before (many OpenAI clients send a placeholder key).
+    if (!secret?.startsWith(API_KEY_PREFIX)) return handler();
+    const check = await runtime.apiKeys.verify(secret);
+    return check.ok ? serveWithKey(request, runtime, endpoint, check.key, handler) : handler();
+  }
   const requestId = requestIdFor(request);
-  const secret = bearerToken(request);
-  const check = secret === undefined ? ({ ok: false, reason: "missing" } as const) : await runtime.apiKeys.verify(secret.trim());
+  const check = secret === undefined ? ({ ok: false, reason: "missing" } as const) : await runtime.apiKeys.verify(secret);
   if (!check.ok) {
     if (check.reason === "unavailable") {
       return errorResponse(503, "Cannot check the API key right now: the key store is unavailable. Retry shortly.", { requestId, headers: { "retry-after": "5" } });
@@ -33,7 +41,12 @@ export async function withClientKey(request: Request, runtime: Runtime, endpoint
           : "Incorrect API key provided.";
     return errorResponse(401, message, { requestId, code: "invalid_api_key", headers: { "www-authenticate": 'Bearer realm="smarterrouter"' } });
   }
-  const { key } = check;
+  return serveWithKey(request, runtime, endpoint, check.key, handler);
+}
+
+async function serveWithKey(request: Request, runtime: Runtime, endpoint: string, key: VerifiedKey, handler: () => Promise<Response>): Promise<Response> {
+  const { config } = runtime;
+  const requestId = requestIdFor(request);
   const limit = key.rateLimitPerMinute ?? (config.ROUTER_RATE_LIMIT_ENABLED ? config.ROUTER_RATE_LIMIT_REQUESTS_PER_MINUTE : undefined);
   if (limit !== undefined) {
     const decision = await runtime.rateLimiter.hit(`key:${key.id}`, limit, WINDOW_MS);

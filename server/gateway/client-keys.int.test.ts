@@ -108,3 +108,36 @@ describe("client API keys", () => {
     expect(sampleValue(await (await fetch(`${harness.url}/metrics`)).text(), "smarterrouter_rate_limit_hits_total", { scope: "api_key", endpoint: "/v1/chat/completions" })).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe("client API keys when not required", () => {
+  let open: Harness;
+  beforeAll(async () => {
+    open = await startHarness({ database, env: (url) => ({ ROUTER_OLLAMA_URL: url, ROUTER_ADMIN_API_KEY: "admin-secret" }) });
+  });
+  afterAll(() => open?.close());
+
+  const openChat = (headers: Record<string, string> = {}) =>
+    fetch(`${open.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ messages: [{ role: "user", content: "Say hi." }] }) });
+  const usageOf = async (id: string) => {
+    await open.runtime.apiKeyUsage.flush();
+    const response = await fetch(`${open.url}/admin/api-keys`, { headers: ADMIN });
+    return ((await response.json()) as { data: KeyJson[] }).data.find((key) => key.id === id)!.usage.requests;
+  };
+
+  it("serves requests without a key or with a placeholder, and still counts and limits a valid key", async () => {
+    const made = await fetch(`${open.url}/admin/api-keys`, { method: "POST", headers: { "content-type": "application/json", ...ADMIN }, body: JSON.stringify({ name: "optional", rate_limit_per_minute: 2 }) });
+    const key = (await made.json()) as KeyJson;
+    expect((await openChat()).status).toBe(200);
+    expect((await openChat(bearer("sk-placeholder"))).status).toBe(200);
+    expect((await openChat(bearer("sr-not-a-real-key"))).status).toBe(200);
+    expect((await openChat(bearer(key.key!))).status).toBe(200);
+    expect(await usageOf(key.id)).toBe(1);
+    expect((await openChat(bearer(key.key!))).status).toBe(200);
+    expect((await openChat(bearer(key.key!))).status).toBe(429); // its own limit applies
+    expect((await openChat()).status).toBe(200);
+    // revoked: no longer counted (and, keys not being required, served like a request without one)
+    expect((await fetch(`${open.url}/admin/api-keys/${key.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(200);
+    expect((await openChat(bearer(key.key!))).status).toBe(200);
+    expect(await usageOf(key.id)).toBe(2);
+  });
+});

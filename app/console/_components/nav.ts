@@ -8,5 +8,6 @@ export const CONSOLE_PAGES = [
   { href: "/console/decisions", label: "Decisions" },
   { href: "/console/vram", label: "VRAM" },
   { href: "/console/feedback", label: "Feedback" },
+  { href: "/console/api-keys", label: "API keys" },
   { href: "/console/settings", label: "Settings" },
 ] as const;
