@@ -14,6 +14,11 @@ const result = await runLoadTest({
   log: (line) => console.log(line),
 });
 console.log(JSON.stringify(result, null, 2));
-const ok = result.failed === 0 && result.decisionRows === result.requests && result.distinctRequestIds === result.requests && result.droppedRows === 0;
-console.log(ok ? "PASS: no failed request, one decision row per request" : "FAIL");
+// Every request leaves one row, or (only while the database was cut off long enough to fill the
+// bounded queue) a counted drop: rows + dropped = requests, and nothing is stored twice.
+const outage = process.argv.includes("--database-outage");
+const accounted = result.decisionRows + result.droppedRows === result.requests && result.distinctRequestIds === result.decisionRows;
+const ok = result.failed === 0 && accounted && (outage || result.droppedRows === 0);
+if (result.droppedRows) console.log(`${result.droppedRows} rows beyond the write queue's bound were dropped and counted (smarterrouter_write_queue_dropped_total)`);
+console.log(ok ? "PASS: no failed request; one decision row per request (or a counted drop beyond the queue bound)" : "FAIL");
 process.exit(ok ? 0 : 1);
