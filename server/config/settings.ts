@@ -66,7 +66,7 @@ const D = "Storage and telemetry";
 
 export const SETTINGS = {
   ROUTER_HOST: setting(S, text, "127.0.0.1", "Address to listen on; 0.0.0.0 exposes the router to your network"),
-  ROUTER_PORT: setting(S, int(1, 65535), "11436", "Port to listen on"),
+  ROUTER_PORT: setting(S, int(0, 65535), "11436", "Port to listen on (0: any free port, printed at start)"),
   ROUTER_SHUTDOWN_TIMEOUT_SECONDS: setting(S, int(0, 3600), "30", "On SIGTERM/SIGINT, how long in-flight requests and streams may finish before the router exits"),
   ROUTER_EXTERNAL_MODEL_NAME: setting(S, text, "smarterrouter/main", "The virtual model clients ask for (\"auto\" means the same)"),
   ROUTER_SIGNATURE_ENABLED: setting(S, bool, "true", "Append a line naming the model that answered"),

@@ -1,3 +1,4 @@
+import type { AddressInfo } from "node:net";
 import type { Runtime } from "../runtime";
 import { shutdownTracing } from "../observability/tracing";
 import { createRouterServer, type NodeHandler, type RouterServer } from "./server";
@@ -17,7 +18,8 @@ export async function serve(runtime: Runtime, fallback: NodeHandler): Promise<Ro
       resolve();
     });
   });
-  logger.info(`SmarterRouter listening on http://${config.ROUTER_HOST}:${config.ROUTER_PORT}`);
+  const { port } = router.server.address() as AddressInfo; // ROUTER_PORT=0 takes any free port
+  logger.info(`SmarterRouter listening on http://${config.ROUTER_HOST}:${port}`);
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {

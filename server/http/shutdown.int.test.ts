@@ -30,16 +30,7 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
 });
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function startRouter(databaseUrl: string, timeoutSeconds: number): Promise<Started> {
-  const port = await freePort();
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("ROUTER_") && key !== "DATABASE_URL"));
   const child = spawn(process.execPath, ["--import", "tsx", "server/http/test-serve-main.ts"], {
     cwd: root,
@@ -48,7 +39,7 @@ async function startRouter(databaseUrl: string, timeoutSeconds: number): Promise
       NODE_ENV: "production",
       DATABASE_URL: databaseUrl,
       ROUTER_HOST: "127.0.0.1",
-      ROUTER_PORT: String(port),
+      ROUTER_PORT: "0", // the router takes a free port and prints it: no race with other tests for one
       ROUTER_OLLAMA_URL: sim.url,
       ROUTER_LOG_LEVEL: "INFO",
       ROUTER_SHUTDOWN_TIMEOUT_SECONDS: String(timeoutSeconds),
@@ -78,6 +69,7 @@ async function startRouter(databaseUrl: string, timeoutSeconds: number): Promise
           }),
         ]);
   await waitFor("listening on");
+  const port = Number(/listening on http:\/\/[^:]+:(\d+)/.exec(output)?.[1]);
   return { child, port, log: () => output, waitFor, exited };
 }
 

@@ -67,7 +67,7 @@ describe.each(["pglite", "postgres"] as const)("profiling the default fleet (%s)
     expect((await fetch(`${harness.url}/admin/reprofile?force=maybe`, { method: "POST", headers: auth })).status).toBe(400);
     expect((await get("/admin/profiling_status/00000000-0000-4000-8000-000000000000")).status).toBe(404);
     expect((await get("/admin/profiling_status/not-a-job")).status).toBe(404);
-    expect((await get("/admin/profiles?limit=abc")).status).toBe(422);
+    expect((await get("/admin/profiles?limit=abc")).status).toBe(400);
   });
 
   it("profiles every chat model; scores rank as the fleet's configured quality and routing follows them", async () => {
