@@ -54,8 +54,8 @@ describe("parseConfig", () => {
   });
 
   it.each([
-    ["ROUTER_PORT", "abc", "expected an integer from 1 to 65535"],
-    ["ROUTER_PORT", "70000", "expected an integer from 1 to 65535"],
+    ["ROUTER_PORT", "abc", "expected an integer from 0 to 65535"],
+    ["ROUTER_PORT", "70000", "expected an integer from 0 to 65535"],
     ["ROUTER_QUALITY_PREFERENCE", "7", "expected a number from 0 to 1"],
     ["ROUTER_CACHE_ENABLED", "maybe", "expected true or false"],
     ["ROUTER_PROVIDER", "vllm", "expected one of ollama, llamacpp, openai"],
