@@ -17,7 +17,7 @@ function start(env: Record<string, string>) {
 
 describe("npm start with bad configuration", () => {
   it.each([
-    [{ ROUTER_PORT: "abc" }, 'smarterrouter: Invalid setting ROUTER_PORT="abc": expected an integer from 1 to 65535.'],
+    [{ ROUTER_PORT: "abc" }, 'smarterrouter: Invalid setting ROUTER_PORT="abc": expected an integer from 0 to 65535.'],
     [{ ROUTER_QUALITY_PREFERENCE: "7" }, 'smarterrouter: Invalid setting ROUTER_QUALITY_PREFERENCE="7": expected a number from 0 to 1.'],
   ])("%j stops with one clear line and a non-zero exit code", (env, line) => {
     const result = start(env);

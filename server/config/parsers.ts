@@ -1,5 +1,5 @@
 // Parsers for environment strings. Each knows how to describe what it accepts, so a bad value
-// produces one line an operator can act on ("expected an integer from 1 to 65535").
+// produces one line an operator can act on ("expected an integer from 0 to 65535").
 
 import { parseTrustedProxies } from "../limits/client-ip";
 
