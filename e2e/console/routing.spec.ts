@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { SIM } from "../ports";
 import { chat, signIn, watchForErrors } from "./console-helpers";
 
 const PROMPT = "Give me a synonym for happy.";
@@ -49,5 +50,49 @@ test("the quality preference changes the playground's choice, and the next real 
   await page.getByRole("button", { name: "Run what-if" }).click();
   await expect(page.getByTestId("whatif-result")).toContainText(/[1-9]\d* of \d+ decisions would go to a different model/);
   await expect(page.getByTestId("whatif-result")).toContainText(`${strong} → ${fast}`);
+  clean();
+});
+
+test("the caches are switched off and on, and their lifetime set, from the page; the next request follows", async ({ page }) => {
+  const clean = watchForErrors(page);
+  await signIn(page);
+  await page.goto("/console/routing");
+  const on = page.getByLabel("Caches on");
+  const lifetime = page.getByLabel("Entry lifetime (seconds)");
+  const save = page.getByRole("button", { name: "Save settings" });
+  const saved = page.getByRole("status").filter({ hasText: "Saved and applied" });
+  await expect(on).toBeChecked();
+  await expect(page.getByText(/ROUTER_CACHE_MAX_SIZE/)).toBeVisible();
+
+  // a bad lifetime is named next to its field, and nothing can be saved until it is fixed
+  await lifetime.fill("0");
+  await expect(page.getByText("A whole number of seconds from 1 to 31,536,000")).toBeVisible();
+  await expect(save).toBeDisabled();
+  await lifetime.fill("600");
+  await on.uncheck();
+  await save.click();
+  await expect(saved).toBeVisible();
+
+  // the same deterministic request twice: with the caches off, both reach the fleet
+  const prompt = `Name a colour of the rainbow (${Date.now()}).`;
+  const ask = async () => expect((await page.request.post("/v1/chat/completions", { data: { model: "smarterrouter/main", temperature: 0, messages: [{ role: "user", content: prompt }] } })).status()).toBe(200);
+  const reached = async () => {
+    const log = (await (await fetch(`${SIM}/__sim/requests?path=${encodeURIComponent("/api/chat")}`)).json()) as { requests: { body: unknown }[] };
+    return log.requests.filter((request) => JSON.stringify(request.body).includes(prompt)).length;
+  };
+  await ask();
+  await ask();
+  expect(await reached()).toBe(2);
+
+  // what was saved is what the page shows after a reload; on again, a repeat is answered from the cache
+  await page.reload();
+  await expect(lifetime).toHaveValue("600");
+  await expect(on).not.toBeChecked();
+  await on.check();
+  await save.click();
+  await expect(saved).toBeVisible();
+  await ask();
+  await ask();
+  expect(await reached()).toBe(3);
   clean();
 });

@@ -3,7 +3,7 @@ import type { ChatMessage, ChatRequest, FinishReason, Usage } from "../backends/
 import type { Redis } from "ioredis";
 import type { Config } from "../config/settings";
 import type { Logger } from "../observability/logger";
-import type { RoutingDecision } from "../routing/types";
+import type { RoutingDecision, RoutingSettings } from "../routing/types";
 import { MemoryStore, RedisStore, type CacheStore } from "./store";
 
 export type CachedAnswer = { content: string | null; reasoning?: string; finishReason: FinishReason; usage: Usage };
@@ -18,12 +18,32 @@ export class RouterCaches {
   readonly routingStats: CacheCounters = { hits: 0, misses: 0 };
   readonly responseStats: CacheCounters = { hits: 0, misses: 0 };
 
+  private on: boolean;
+  private ttlMs: number;
+
+  /** `enabled` and `ttlSeconds` are the environment's values until `apply` is given live settings. */
   constructor(
     readonly routing: CacheStore,
     readonly responses: CacheStore,
-    private readonly ttlMs: number,
-    readonly enabled: boolean,
-  ) {}
+    private readonly defaults: { enabled: boolean; ttlSeconds: number },
+  ) {
+    this.on = defaults.enabled;
+    this.ttlMs = defaults.ttlSeconds * 1000;
+  }
+
+  get enabled(): boolean {
+    return this.on;
+  }
+
+  /**
+   * Takes the on/off switch and the TTL from the live settings (the knowledge snapshot the request
+   * reads), so a change saved in the console applies to the next request on every instance. A new
+   * TTL applies to entries written from then on; the stores' sizes stay the environment's.
+   */
+  apply(settings: Pick<RoutingSettings, "cacheEnabled" | "cacheTtlSeconds">): void {
+    this.on = settings.cacheEnabled ?? this.defaults.enabled;
+    this.ttlMs = (settings.cacheTtlSeconds ?? this.defaults.ttlSeconds) * 1000;
+  }
 
   /** `context` is whatever else decides routing (settings, the model list) so a change misses. */
   routingKey(chat: Omit<ChatRequest, "model">, context: string): string {
@@ -53,7 +73,7 @@ export class RouterCaches {
   }
 
   async setResponse(key: string, answer: CachedAnswer): Promise<void> {
-    await this.responses.set(key, JSON.stringify(answer), this.ttlMs);
+    if (this.enabled) await this.responses.set(key, JSON.stringify(answer), this.ttlMs);
   }
 
   async clear(): Promise<{ routing: number; responses: number }> {
@@ -91,5 +111,8 @@ function parse<T>(text: string | undefined): T | undefined {
 /** In process memory, or in Redis (shared by every instance) when REDIS_URL is set. */
 export function createRouterCaches(config: Config, logger: Logger, redis?: Redis): RouterCaches {
   const store = (name: string, maxEntries: number): CacheStore => (redis ? new RedisStore(redis, `smarterrouter:${name}:`, logger) : new MemoryStore(maxEntries));
-  return new RouterCaches(store("routing", config.ROUTER_CACHE_MAX_SIZE), store("response", config.ROUTER_CACHE_RESPONSE_MAX_SIZE), config.ROUTER_CACHE_TTL_SECONDS * 1000, config.ROUTER_CACHE_ENABLED);
+  return new RouterCaches(store("routing", config.ROUTER_CACHE_MAX_SIZE), store("response", config.ROUTER_CACHE_RESPONSE_MAX_SIZE), {
+    enabled: config.ROUTER_CACHE_ENABLED,
+    ttlSeconds: config.ROUTER_CACHE_TTL_SECONDS,
+  });
 }

@@ -21,6 +21,8 @@ export const routingSettingsPatch = z
     feedbackEnabled: z.boolean(),
     sourceWeights: z.strictObject({ profile: z.number().min(0).max(1), benchmark: z.number().min(0).max(1), prior: z.number().min(0.01, "The size prior needs some weight (≥ 0.01)").max(1) }),
     maxFallbacks: z.number().int().min(0).max(10),
+    cacheEnabled: z.boolean(),
+    cacheTtlSeconds: z.number().int("A whole number of seconds").min(1, "At least 1 second").max(31_536_000, "At most 31,536,000 seconds (a year)"),
     minimumSizeB: z.partialRecord(z.enum(TASK_CATEGORIES), tierSizes),
     overrides: z.record(
       z.string().min(1).max(256),
@@ -45,6 +47,8 @@ export function routingDefaults(config: Config): RoutingSettings {
     overrides: {},
     sourceWeights: { ...SOURCE_WEIGHTS },
     maxFallbacks: config.ROUTER_MAX_FALLBACKS,
+    cacheEnabled: config.ROUTER_CACHE_ENABLED,
+    cacheTtlSeconds: config.ROUTER_CACHE_TTL_SECONDS,
     vramBudgetGb: config.ROUTER_VRAM_MAX_TOTAL_GB,
   };
 }

@@ -149,9 +149,9 @@ export const SETTINGS = {
   ROUTER_CIRCUIT_BREAKER_FAILURES: setting(X, int(1, 1000), "5", "Consecutive failed attempts that open a model's circuit"),
   ROUTER_CIRCUIT_BREAKER_COOLDOWN: setting(X, num(0.1, 3600), "30", "Seconds a model's circuit stays open before a request probes it again"),
 
-  ROUTER_CACHE_ENABLED: setting(C, bool, "true", "Routing, response and embedding caches"),
+  ROUTER_CACHE_ENABLED: setting(C, bool, "true", "Routing and response caches on; the default for the live setting on the console's Routing page"),
   ROUTER_CACHE_MAX_SIZE: setting(C, int(1, 1_000_000), "500", "Routing cache entries"),
-  ROUTER_CACHE_TTL_SECONDS: setting(C, int(1, 31_536_000), "3600", "Seconds a cached routing decision or response lives"),
+  ROUTER_CACHE_TTL_SECONDS: setting(C, int(1, 31_536_000), "3600", "Seconds a cached routing decision or response lives; the default for the live setting"),
   ROUTER_CACHE_SIMILARITY_THRESHOLD: setting(C, num(0, 1), "0.85", "Cosine similarity for a semantic cache hit"),
   ROUTER_CACHE_RESPONSE_MAX_SIZE: setting(C, int(0, 1_000_000), "200", "Response cache entries"),
   ROUTER_EMBED_MODEL: setting(C, text, undefined, "Embedding model for the semantic cache; unset disables it"),

@@ -8,7 +8,7 @@ import { listDecisions, readDecision } from "./decisions";
 import { listFeedback } from "./feedback";
 import { listConsoleModels, setModelOverride } from "./models";
 import { readOverview } from "./overview";
-import { explainPlayground, saveRoutingSettings, whatIf } from "./routing";
+import { explainPlayground, readConsoleRoutingSettings, saveRoutingSettings, whatIf } from "./routing";
 
 // The console's domain functions over a real decision log, written by real requests to the fleet.
 
@@ -125,6 +125,50 @@ describe.each(TEST_DATABASE_KINDS)("console views on $kind", ({ open }) => {
     await setModelOverride(harness.runtime, "qwen2.5-coder:14b", { disabled: false, pinned: false, scoreAdjustment: null }, "test");
     coder = (await listConsoleModels(harness.runtime)).find((model) => model.name === "qwen2.5-coder:14b");
     expect(coder?.override).toEqual({});
+  });
+
+  it("the cache switch is live on every instance sharing the database: off, the next identical request misses both caches; on again, it hits", async () => {
+    const other = await startHarness({ database });
+    try {
+      const request = { model: "smarterrouter/main", messages: [{ role: "user", content: "Name a prime number below ten." }], temperature: 0 };
+      const post = async (extra: Record<string, unknown> = {}) => {
+        const response = await fetch(`${other.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...request, ...extra }) });
+        expect(response.status).toBe(200);
+        return ((await response.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content;
+      };
+      const sent = async () => (await other.received("/api/chat")).length;
+      const hits = () => [other.runtime.caches.routingStats.hits, other.runtime.caches.responseStats.hits];
+      // Saved through the first instance; the second re-reads its knowledge as it does every few seconds.
+      const saveAndSpread = async (patch: { cacheEnabled?: boolean; cacheTtlSeconds?: number }) => {
+        await saveRoutingSettings(harness.runtime, patch, "test");
+        await other.runtime.knowledge.refresh();
+      };
+
+      // Warm up: the chosen model gets loaded, and what is loaded is part of what routing knows.
+      await post({ temperature: 0.7 });
+      await other.runtime.knowledge.refresh();
+
+      const answer = await post();
+      expect(await post()).toBe(answer);
+      expect([await sent(), ...hits()]).toEqual([2, 1, 1]);
+
+      await saveAndSpread({ cacheEnabled: false });
+      expect(await post()).toBe(answer);
+      expect([await sent(), ...hits()]).toEqual([3, 1, 1]);
+
+      await saveAndSpread({ cacheEnabled: true, cacheTtlSeconds: 120 });
+      expect(await post()).toBe(answer);
+      expect([await sent(), ...hits()]).toEqual([3, 2, 2]);
+      expect((await readConsoleRoutingSettings(harness.runtime)).effective).toMatchObject({ cacheEnabled: true, cacheTtlSeconds: 120 });
+
+      // out-of-range lifetimes are refused and change nothing
+      await expect(saveRoutingSettings(harness.runtime, { cacheTtlSeconds: 0 }, "test")).rejects.toThrow(/At least 1 second/);
+      await expect(saveRoutingSettings(harness.runtime, { cacheTtlSeconds: 31_536_001 }, "test")).rejects.toThrow(/At most 31,536,000/);
+      await expect(saveRoutingSettings(harness.runtime, { cacheTtlSeconds: 1.5 }, "test")).rejects.toThrow(/whole number/);
+      expect((await readConsoleRoutingSettings(harness.runtime)).stored).toMatchObject({ cacheEnabled: true, cacheTtlSeconds: 120 });
+    } finally {
+      await other.close();
+    }
   });
 });
 

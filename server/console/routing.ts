@@ -15,10 +15,16 @@ import type { Runtime } from "../runtime";
 
 export async function readConsoleRoutingSettings(runtime: Runtime) {
   const [effective, stored] = await Promise.all([readRoutingSettings(runtime.database, runtime.config), readStoredRoutingPatch(runtime.database)]);
-  const { qualityPreference, preferNewerModels, feedbackEnabled, minimumSizeB, vramBudgetGb, sourceWeights, maxFallbacks } = effective.settings;
+  const { qualityPreference, preferNewerModels, feedbackEnabled, minimumSizeB, vramBudgetGb, sourceWeights, maxFallbacks, cacheEnabled, cacheTtlSeconds } = effective.settings;
+  const { config } = runtime;
   return {
-    effective: { qualityPreference, preferNewerModels, feedbackEnabled, minimumSizeB, vramBudgetGb: vramBudgetGb ?? null, sourceWeights: sourceWeights ?? SOURCE_WEIGHTS, maxFallbacks: maxFallbacks ?? runtime.config.ROUTER_MAX_FALLBACKS },
-    cascadingEnabled: runtime.config.ROUTER_CASCADING_ENABLED, stored, defaults: routingDefaults(runtime.config), defaultMinimumSizeB: DEFAULT_MINIMUM_SIZE_B, problem: effective.problem ?? null };
+    effective: {
+      qualityPreference, preferNewerModels, feedbackEnabled, minimumSizeB, vramBudgetGb: vramBudgetGb ?? null, sourceWeights: sourceWeights ?? SOURCE_WEIGHTS, maxFallbacks: maxFallbacks ?? config.ROUTER_MAX_FALLBACKS,
+      cacheEnabled: cacheEnabled ?? config.ROUTER_CACHE_ENABLED, cacheTtlSeconds: cacheTtlSeconds ?? config.ROUTER_CACHE_TTL_SECONDS,
+    },
+    // The stores' sizes stay environment settings (they size the stores at start).
+    cacheMaxEntries: { routing: config.ROUTER_CACHE_MAX_SIZE, responses: config.ROUTER_CACHE_RESPONSE_MAX_SIZE, shared: Boolean(runtime.redis) },
+    cascadingEnabled: config.ROUTER_CASCADING_ENABLED, stored, defaults: routingDefaults(runtime.config), defaultMinimumSizeB: DEFAULT_MINIMUM_SIZE_B, problem: effective.problem ?? null };
 }
 
 /** Saves a patch and applies it in this process at once; other instances pick it up within seconds. */

@@ -64,6 +64,9 @@ async function serveChatCompletions(request: Request, runtime: Runtime): Promise
 
 async function planRequest(requested: string | undefined, chat: Omit<ChatRequest, "model">, runtime: Runtime): Promise<Routed> {
   const { config, registry } = runtime;
+  // The live cache switch and TTL: this request uses the settings of the snapshot it reads.
+  const { settings } = await runtime.knowledge.current();
+  runtime.caches.apply(settings);
   if (requested && requested !== "auto" && requested !== config.ROUTER_EXTERNAL_MODEL_NAME) {
     // An explicit model is the client's choice: exact match only, and no silent substitution.
     const span = startRouteSpan();
@@ -79,7 +82,7 @@ async function planRequest(requested: string | undefined, chat: Omit<ChatRequest
   }
   const { decision, cacheHit } = await routeChat(runtime, chat, { writeCache: true });
   if (!decision.ranked.length) throw noModelError(decision);
-  const fallbacks = config.ROUTER_CASCADING_ENABLED ? ((await runtime.knowledge.current()).settings.maxFallbacks ?? config.ROUTER_MAX_FALLBACKS) : 0;
+  const fallbacks = config.ROUTER_CASCADING_ENABLED ? (settings.maxFallbacks ?? config.ROUTER_MAX_FALLBACKS) : 0;
   return { plan: decision.ranked.slice(0, 1 + fallbacks).map(({ model, backend }) => ({ model, backend })), decision, cacheHit, explicit: false };
 }
 

@@ -103,7 +103,9 @@ export class KnowledgeStore {
     const newModels = profiles.filter((profile) => profile.firstSeen.getTime() > since).map((profile) => profile.name);
     const settings = { ...live.settings, newModels, vramBudgetGb: this.vram?.routingBudgetGb() ?? live.settings.vramBudgetGb };
     const resident = loaded.flat().map((model) => `${model.backend}/${model.name}`).sort();
-    const version = createHash("sha1").update(JSON.stringify([[...evidence].sort(), settings, resident])).digest("base64url");
+    // What decides routing: the cache switch and TTL do not, so changing them keeps cached decisions.
+    const scoring = { ...settings, cacheEnabled: undefined, cacheTtlSeconds: undefined };
+    const version = createHash("sha1").update(JSON.stringify([[...evidence].sort(), scoring, resident])).digest("base64url");
     return { evidence, settings, loaded: new Set(resident), version, at: Date.now() };
   }
 }

@@ -91,6 +91,10 @@ export type RoutingSettings = {
   sourceWeights?: { profile: number; benchmark: number; prior: number };
   /** Further models tried when the chosen one fails; undefined = ROUTER_MAX_FALLBACKS. Used by the gateway. */
   maxFallbacks?: number;
+  /** Routing and response caches on or off; undefined = ROUTER_CACHE_ENABLED. Used by the gateway, not by scoring. */
+  cacheEnabled?: boolean;
+  /** Seconds a new cache entry lives; undefined = ROUTER_CACHE_TTL_SECONDS. Used by the gateway, not by scoring. */
+  cacheTtlSeconds?: number;
   /** Models first seen recently, for the newness bonus. */
   newModels?: readonly string[];
 };

@@ -11,7 +11,8 @@ type Category = (typeof CATEGORIES)[number];
 type Tier = (typeof TIERS)[number];
 const SOURCES = ["profile", "benchmark", "prior"] as const;
 type Source = (typeof SOURCES)[number];
-type Form = { qualityPreference: number; preferNewerModels: boolean; feedbackEnabled: boolean; minimumSizeB: Record<Category, Record<Tier, string>>; sourceWeights: Record<Source, string>; maxFallbacks: string };
+type Form = { qualityPreference: number; preferNewerModels: boolean; feedbackEnabled: boolean; minimumSizeB: Record<Category, Record<Tier, string>>; sourceWeights: Record<Source, string>; maxFallbacks: string; cacheEnabled: boolean; cacheTtlSeconds: string };
+const MAX_TTL_SECONDS = 31_536_000;
 type Patch = {
   qualityPreference: number;
   preferNewerModels: boolean;
@@ -19,8 +20,11 @@ type Patch = {
   minimumSizeB: Partial<Record<Category, Partial<Record<Tier, number>>>>;
   sourceWeights: Record<Source, number>;
   maxFallbacks: number;
+  cacheEnabled: boolean;
+  cacheTtlSeconds: number;
 };
-
+/** What the what-if and the playground score with: the cache settings change no decision. */
+type ScoringPatch = Omit<Patch, "cacheEnabled" | "cacheTtlSeconds">;
 /** Form → settings patch, with a message per bad field (shown next to it). */
 function toPatch(form: Form): { patch?: Patch; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
@@ -43,9 +47,17 @@ function toPatch(form: Form): { patch?: Patch; errors: Record<string, string> } 
   }
   const maxFallbacks = Number(form.maxFallbacks);
   if (form.maxFallbacks.trim() === "" || !Number.isInteger(maxFallbacks) || maxFallbacks < 0 || maxFallbacks > 10) errors.maxFallbacks = "A whole number from 0 to 10";
+  const cacheTtlSeconds = Number(form.cacheTtlSeconds);
+  if (form.cacheTtlSeconds.trim() === "" || !Number.isInteger(cacheTtlSeconds) || cacheTtlSeconds < 1 || cacheTtlSeconds > MAX_TTL_SECONDS) errors.cacheTtlSeconds = "A whole number of seconds from 1 to 31,536,000";
   return Object.keys(errors).length
     ? { errors }
-    : { errors, patch: { qualityPreference: form.qualityPreference, preferNewerModels: form.preferNewerModels, feedbackEnabled: form.feedbackEnabled, minimumSizeB, sourceWeights, maxFallbacks } };
+    : { errors, patch: { qualityPreference: form.qualityPreference, preferNewerModels: form.preferNewerModels, feedbackEnabled: form.feedbackEnabled, minimumSizeB, sourceWeights, maxFallbacks, cacheEnabled: form.cacheEnabled, cacheTtlSeconds } };
+}
+
+function scoringPatch(patch: Patch | undefined): ScoringPatch | undefined {
+  if (!patch) return undefined;
+  const { qualityPreference, preferNewerModels, feedbackEnabled, minimumSizeB, sourceWeights, maxFallbacks } = patch;
+  return { qualityPreference, preferNewerModels, feedbackEnabled, minimumSizeB, sourceWeights, maxFallbacks };
 }
 
 export function RoutingView() {
@@ -68,10 +80,13 @@ export function RoutingView() {
       minimumSizeB: sizes,
       sourceWeights: { profile: String(effective.sourceWeights.profile), benchmark: String(effective.sourceWeights.benchmark), prior: String(effective.sourceWeights.prior) },
       maxFallbacks: String(effective.maxFallbacks),
+      cacheEnabled: effective.cacheEnabled,
+      cacheTtlSeconds: String(effective.cacheTtlSeconds),
     });
   }, [current.data, form]);
   const save = useMutation(trpc.routing.save.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.routing.pathKey() }) }));
   const parsed = form ? toPatch(form) : undefined;
+  const scoring = scoringPatch(parsed?.patch);
   const serverErrors = (save.error?.data as { fieldErrors?: Record<string, string> } | undefined)?.fieldErrors ?? {};
   const errors = { ...serverErrors, ...(parsed?.errors ?? {}) };
 
@@ -150,7 +165,22 @@ export function RoutingView() {
               </table>
             </div>
           </details>
-          <p className="text-xs text-slate-500">Cache settings come from the environment (see Settings) and apply at restart; per-model overrides are on the Models page.</p>
+          <fieldset className="flex flex-wrap items-start gap-4 text-sm">
+            <legend className="mb-1 text-sm font-medium">Routing and response caches</legend>
+            <label className="mt-4"><input type="checkbox" checked={form.cacheEnabled} onChange={(event) => setForm({ ...form, cacheEnabled: event.target.checked })} /> Caches on</label>
+            <div>
+              <label htmlFor="cache-ttl" className="block text-xs text-slate-400">Entry lifetime (seconds)</label>
+              <input id="cache-ttl" className="input w-28" inputMode="numeric" value={form.cacheTtlSeconds} aria-invalid={Boolean(errors.cacheTtlSeconds)} onChange={(event) => setForm({ ...form, cacheTtlSeconds: event.target.value })} />
+              <FieldError message={errors.cacheTtlSeconds} />
+            </div>
+            <p className="basis-full text-xs text-slate-500">
+              Turning the caches off applies to the next request; a new lifetime applies to entries written from then on.{" "}
+              {current.data.cacheMaxEntries.shared
+                ? "The entries live in Redis, shared by every instance."
+                : `Their sizes (${current.data.cacheMaxEntries.routing} routing decisions, ${current.data.cacheMaxEntries.responses} responses per instance) come from the environment (ROUTER_CACHE_MAX_SIZE, ROUTER_CACHE_RESPONSE_MAX_SIZE; see Settings) and change at restart.`}
+            </p>
+          </fieldset>
+          <p className="text-xs text-slate-500">Per-model overrides are on the Models page.</p>
           <div className="flex items-center gap-3">
             <button type="submit" className="btn-primary" disabled={save.isPending || !parsed?.patch}>Save settings</button>
             {save.isSuccess && !save.isPending ? <span role="status" className="text-sm text-emerald-300">Saved and applied</span> : null}
@@ -158,16 +188,16 @@ export function RoutingView() {
           </div>
         </form>
       </Panel>
-      <WhatIf patch={parsed?.patch} />
-      <Playground patch={parsed?.patch} />
+      <WhatIf patch={scoring} />
+      <Playground patch={scoring} />
     </div>
   );
 }
 
-function WhatIf({ patch }: { patch?: Patch }) {
+function WhatIf({ patch }: { patch?: ScoringPatch }) {
   const trpc = useTRPC();
   const [last, setLast] = useState("200");
-  const [input, setInput] = useState<{ last: number; settings: Patch } | null>(null);
+  const [input, setInput] = useState<{ last: number; settings: ScoringPatch } | null>(null);
   const result = useQuery(trpc.routing.whatIf.queryOptions(input ?? skipToken));
   const lastValue = Number(last);
   const lastError = !Number.isInteger(lastValue) || lastValue < 1 || lastValue > 1000 ? "A whole number from 1 to 1000" : undefined;
@@ -195,11 +225,11 @@ function WhatIf({ patch }: { patch?: Patch }) {
   );
 }
 
-function Playground({ patch }: { patch?: Patch }) {
+function Playground({ patch }: { patch?: ScoringPatch }) {
   const trpc = useTRPC();
   const [text, setText] = useState("");
   const [useEdited, setUseEdited] = useState(false);
-  const [input, setInput] = useState<{ messages: { role: "user"; content: string }[]; settings?: Patch } | null>(null);
+  const [input, setInput] = useState<{ messages: { role: "user"; content: string }[]; settings?: ScoringPatch } | null>(null);
   const [error, setError] = useState<string>();
   const result = useQuery(trpc.routing.playground.queryOptions(input ?? skipToken));
   const explain = result.data;
