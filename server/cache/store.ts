@@ -106,7 +106,7 @@ export class RedisStore implements CacheStore {
     let total = 0;
     let cursor = "0";
     do {
-      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${this.namespace}*`, "COUNT", 500);
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${escapeGlob(this.namespace)}*`, "COUNT", 500);
       total += keys.length;
       cursor = next;
     } while (cursor !== "0");
