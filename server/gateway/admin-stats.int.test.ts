@@ -65,6 +65,20 @@ describe("GET /admin/stats", () => {
     expect(json.cache.routing).toMatchObject({ size: 2, max_size: harness.runtime.config.ROUTER_CACHE_MAX_SIZE, hits: 1, misses: 2, similarity_hits: 0 });
   });
 
+  it("counts a request no model could answer as an error", async () => {
+    await start();
+    await harness.setFaults([{ model: "*", status: 500, message: "boom" }]);
+    const failed = await fetch(`${harness.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "smarterrouter/main", messages: [{ role: "user", content: CODING }] }),
+    });
+    expect(failed.status).toBe(502);
+    await failed.text();
+    const { json } = await admin("GET", "/admin/stats");
+    expect(json).toMatchObject({ total_requests: 1, total_errors: 1, requests_by_category: { coding: 1 } });
+  });
+
   it("shows no cache when caches are off, and nothing loaded before any request", async () => {
     await start({ ROUTER_CACHE_ENABLED: "false" });
     const { json } = await admin("GET", "/admin/stats");

@@ -29,7 +29,8 @@ export const handleStats = adminEndpoint("/admin/stats", async (_request, runtim
 
 async function cacheStats(store: CacheStore, counters: CacheCounters) {
   const lookups = counters.hits + counters.misses;
-  return { size: await store.size(), max_size: store.maxEntries ?? null, hits: counters.hits, misses: counters.misses, hit_rate: lookups ? counters.hits / lookups : 0 };
+  // Redis unreachable: the size is unknown, the counters still stand.
+  return { size: await store.size().catch(() => null), max_size: store.maxEntries ?? null, hits: counters.hits, misses: counters.misses, hit_rate: lookups ? counters.hits / lookups : 0 };
 }
 
 /**
