@@ -12,6 +12,7 @@ import { getDatabase, type DatabaseHandle } from "./db";
 import { ApiKeyUsage, ApiKeyVerifier } from "./auth/api-keys";
 import { CircuitBreaker } from "./gateway/circuit-breaker";
 import { DecisionLog } from "./gateway/decision-log";
+import { RequestStats } from "./gateway/request-stats";
 import { FeedbackLog } from "./feedback/feedback-log";
 import { KnowledgeStore } from "./knowledge/store";
 import { parseTrustedProxies, type TrustedProxies } from "./limits/client-ip";
@@ -37,6 +38,8 @@ export type Runtime = {
   decisions: DecisionLog;
   /** Ratings that arrived while the database was down; flush() drains it (shutdown). */
   feedback: FeedbackLog;
+  /** This instance's request counters since start (GET /admin/stats), fed by the decision log. */
+  requestStats: RequestStats;
   startedAt: Date;
   /** Set when REDIS_URL is configured; shared by the caches and the rate limiter. */
   redis?: Redis;
@@ -113,8 +116,10 @@ export function assembleRuntime(parts: {
   const registry = new ModelRegistry(backends, logger);
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
   const apiKeyUsage = new ApiKeyUsage(database, logger);
+  const requestStats = new RequestStats();
   // A decision row carries the client key and the tokens it used: that is where key usage comes from.
   const decisions = new DecisionLog(database, logger, undefined, (row) => {
+    requestStats.observe(row);
     if (row.clientKeyId) apiKeyUsage.add(row.clientKeyId, { promptTokens: row.promptTokens ?? 0, completionTokens: row.completionTokens ?? 0 });
   });
   redis?.on("error", (error: Error) => logger.debug("redis error", { error }));
@@ -133,6 +138,7 @@ export function assembleRuntime(parts: {
     caches: createRouterCaches(config, logger, redis),
     decisions,
     feedback: new FeedbackLog(database, logger, { before: () => decisions.flush() }),
+    requestStats,
     startedAt: parts.startedAt ?? new Date(),
     redis,
     rateLimiter: redis ? createRedisRateLimiter(redis, { prefix: parts.rateLimitKeyPrefix, logger }) : createMemoryRateLimiter(),

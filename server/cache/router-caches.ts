@@ -64,8 +64,9 @@ export class RouterCaches {
     if (!this.enabled) return undefined;
     const deterministic = request.temperature === 0 || request.seed !== undefined;
     if (!deterministic || request.tools?.length || (request.n ?? 1) > 1) return undefined;
-    // Streaming or not, the answer is the same; keep_alive does not change it either.
-    return digest({ ...request, stream: undefined, includeUsage: undefined, keepAlive: undefined });
+    // Streaming or not, the answer is the same; keep_alive does not change it either. The model
+    // leads the key so one model's answers can be removed (POST /admin/cache/invalidate?model=).
+    return modelPrefix(request.model) + digest({ ...request, stream: undefined, includeUsage: undefined, keepAlive: undefined });
   }
 
   async getResponse(key: string): Promise<CachedAnswer | undefined> {
@@ -74,6 +75,11 @@ export class RouterCaches {
 
   async setResponse(key: string, answer: CachedAnswer): Promise<void> {
     if (this.enabled) await this.responses.set(key, JSON.stringify(answer), this.ttlMs);
+  }
+
+  /** Removes cached answers: one model's, or every model's. Returns how many went. */
+  invalidateResponses(model?: string): Promise<number> {
+    return model === undefined ? this.responses.clear() : this.responses.deletePrefix(modelPrefix(model));
   }
 
   async clear(): Promise<{ routing: number; responses: number }> {
@@ -93,6 +99,11 @@ function normalizeMessage(message: ChatMessage): unknown {
   const content = message.content;
   const parts = typeof content === "string" || content === null ? content : content.map((part) => (part.type === "text" ? part.text : `[image:${part.image_url.url.length}]`));
   return [message.role, parts, "tool_calls" in message ? message.tool_calls : undefined, "tool_call_id" in message ? message.tool_call_id : undefined];
+}
+
+/** base64url has no "." and no glob characters, so one model's prefix never matches another's. */
+function modelPrefix(model: string): string {
+  return `${Buffer.from(model).toString("base64url")}.`;
 }
 
 function digest(value: unknown): string {

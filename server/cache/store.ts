@@ -6,8 +6,12 @@ export interface CacheStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   clear(): Promise<number>;
+  /** Removes the entries whose key starts with `prefix`; returns how many went. */
+  deletePrefix(prefix: string): Promise<number>;
   size(): Promise<number>;
   readonly kind: "memory" | "redis";
+  /** The entry limit; undefined where the store's own memory policy bounds it (Redis). */
+  readonly maxEntries?: number;
 }
 
 /** LRU with TTL in process memory: Map keeps insertion order, so re-inserting on read marks recency. */
@@ -15,7 +19,7 @@ export class MemoryStore implements CacheStore {
   readonly kind = "memory";
   private readonly entries = new Map<string, { value: string; expires: number }>();
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(readonly maxEntries: number) {}
 
   async get(key: string): Promise<string | undefined> {
     const entry = this.entries.get(key);
@@ -37,6 +41,14 @@ export class MemoryStore implements CacheStore {
     const cleared = this.entries.size;
     this.entries.clear();
     return cleared;
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    let deleted = 0;
+    for (const key of [...this.entries.keys()]) {
+      if (key.startsWith(prefix) && this.entries.delete(key)) deleted += 1;
+    }
+    return deleted;
   }
 
   async size(): Promise<number> {
@@ -74,27 +86,37 @@ export class RedisStore implements CacheStore {
     }
   }
 
-  async clear(): Promise<number> {
-    let cleared = 0;
+  /** Only this cache's keys (its namespace), found with SCAN: never FLUSHDB, never KEYS. */
+  clear(): Promise<number> {
+    return this.deletePrefix("");
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    let deleted = 0;
     let cursor = "0";
     do {
-      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${this.namespace}*`, "COUNT", 500);
-      if (keys.length) cleared += await this.redis.del(...keys);
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${escapeGlob(this.namespace + prefix)}*`, "COUNT", 500);
+      if (keys.length) deleted += await this.redis.del(...keys);
       cursor = next;
     } while (cursor !== "0");
-    return cleared;
+    return deleted;
   }
 
   async size(): Promise<number> {
     let total = 0;
     let cursor = "0";
     do {
-      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${this.namespace}*`, "COUNT", 500);
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${escapeGlob(this.namespace)}*`, "COUNT", 500);
       total += keys.length;
       cursor = next;
     } while (cursor !== "0");
     return total;
   }
+}
+
+/** SCAN MATCH is a glob: a literal prefix must not let `*`, `?`, `[` or a backslash match more. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, "\\$&");
 }
 
 export function connectRedis(url: string): Redis {

@@ -37,3 +37,11 @@ export function intParam(url: URL, name: string, fallback: number, min: number, 
   if (!/^-?\d+$/.test(raw.trim())) throw new WireError(400, `'${name}' must be an integer`, name);
   return Math.min(max, Math.max(min, Number(raw)));
 }
+
+/** A true/false query parameter (also 1/0); `fallback` when absent, 400 for anything else. */
+export function boolParam(url: URL, name: string, fallback = false): boolean {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return fallback;
+  if (!/^(true|false|1|0)$/i.test(raw.trim())) throw new WireError(400, `'${name}' must be true or false`, name);
+  return /^(true|1)$/i.test(raw.trim());
+}

@@ -88,9 +88,21 @@ function generateCases(seed: number): FuzzCase[] {
       const path = pick(["/v1", "/v1/chat", "/v1/completions", "/admin", "/admin/nope", "/%00", "/v1/chat/completions/x", `/${"a".repeat(2000)}`, "/v2/chat/completions", "/admin/api-keys/%00", `/admin/api-keys/${"z".repeat(300)}`]);
       const headers: Record<string, string> = { "content-type": "application/json", ...(rand() < 0.5 ? { authorization: `Bearer ${ADMIN_KEY}` } : {}) };
       cases.push({ name: `#${i} unknown ${path.slice(0, 40)}`, path, method: pick(["GET", "POST", "DELETE"]), headers, body: undefined });
-    } else {
+    } else if (kind < 0.97) {
       // GET endpoints fed junk must still not fail (a 200 is fine there).
       cases.push({ name: `#${i} GET /v1/models junk`, path: pick(["/v1/models", "/v1/models?limit=-1&__proto__=x"]), method: "GET", headers: { "x-request-id": pick(["a".repeat(500), "../../", "\t"]).trim() || "x", accept: pick(["*/*", "text/html", "application/xml"]) }, mayPass: true });
+    } else {
+      // The cache admin endpoints' query parameters; an odd but valid model name removes nothing.
+      const [method, path, mayPass] = pick([
+        ["POST", "/admin/cache/invalidate?type=%00", false],
+        ["POST", "/admin/cache/invalidate?all=%ff", false],
+        ["POST", "/admin/cache/invalidate?all=true&type=routing", false],
+        ["POST", `/admin/cache/invalidate?response_cache_only=${"x".repeat(5000)}`, false],
+        ["POST", "/admin/cache/invalidate?model=%00%ff*[", true],
+        ["POST", `/admin/cache/invalidate?model=${"m".repeat(5000)}`, true],
+        ["GET", "/admin/stats?__proto__=1&all=%ff", true],
+      ] as const);
+      cases.push({ name: `#${i} ${method} ${path.slice(0, 50)}`, path, method, mayPass, headers: rand() < 0.8 ? { authorization: `Bearer ${ADMIN_KEY}` } : {} });
     }
   }
   return cases;

@@ -14,6 +14,8 @@ import { assembleRuntime, type Runtime } from "../runtime";
 import { handleProfiles, handleProfilingStatus, handleReprofile } from "../profiling/admin-api";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../simulator/server";
 import { handleVram } from "./admin-vram";
+import { handleCacheInvalidate } from "./admin-cache";
+import { handleStats } from "./admin-stats";
 import { handleBenchmarkAliases, handleImportBenchmarks, handleListBenchmarks, handleSyncBenchmarks } from "./admin-benchmarks";
 import { handleChatCompletions } from "./chat";
 import { handleEmbeddings } from "./embeddings";
@@ -55,6 +57,8 @@ export async function startHarness(
     "/v1/models": route("/v1/models", (request) => handleListModels(request, runtime)),
     "/admin/explain": route("/admin/explain", (request) => handleExplain(request, runtime)),
     "/admin/vram": route("/admin/vram", (request) => handleVram(request, runtime)),
+    "/admin/stats": route("/admin/stats", (request) => handleStats(request, runtime)),
+    "/admin/cache/invalidate": route("/admin/cache/invalidate", (request) => handleCacheInvalidate(request, runtime)),
     "/admin/benchmarks": route("/admin/benchmarks", (request) => handleListBenchmarks(request, runtime)),
     "/admin/benchmarks/import": route("/admin/benchmarks/import", (request) => handleImportBenchmarks(request, runtime)),
     "/admin/sync-benchmarks": route("/admin/sync-benchmarks", (request) => handleSyncBenchmarks(request, runtime)),
