@@ -1,9 +1,9 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsoleSession, SESSION_COOKIE } from "../auth/sessions";
-import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
+import { migrateDatabase, type DatabaseHandle } from "../db";
 import { apiKeys } from "../db/schema";
-import { createTestPostgresDatabase, type TestPostgresDatabase } from "../db/test-databases";
+import { TEST_DATABASE_KINDS } from "../db/test-databases";
 import { startHarness, type Harness } from "../gateway/test-harness";
 import { appRouter, createCaller } from "./root";
 import { createTrpcContext } from "./trpc";
@@ -14,18 +14,7 @@ import { createTrpcContext } from "./trpc";
 
 const HOST = "console.test:11436";
 
-const KINDS = [
-  { kind: "pglite", open: async () => ({ database: await openDatabase("memory://"), drop: async () => {} }) },
-  {
-    kind: "postgres",
-    open: async () => {
-      const testDb: TestPostgresDatabase = await createTestPostgresDatabase();
-      return { database: await openDatabase(testDb.url), drop: () => testDb.drop() };
-    },
-  },
-];
-
-describe.each(KINDS)("console API keys on $kind", ({ open }) => {
+describe.each(TEST_DATABASE_KINDS)("console API keys on $kind", ({ open }) => {
   let database: DatabaseHandle;
   let drop: () => Promise<void>;
   let harness: Harness;

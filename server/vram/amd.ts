@@ -1,6 +1,6 @@
-import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ToolRunner } from "./run-tool";
+import { drmCards, readSysfsText as readText } from "./sysfs";
 import { GIB, type GpuSample, type Sampler, type SamplerOutcome } from "./types";
 
 export const ROCM_SMI_ARGS = ["--showmeminfo", "vram", "gtt", "--showuse", "--showproductname", "--json"] as const;
@@ -67,20 +67,14 @@ export function parseRocmSmiJson(stdout: string, unifiedMemoryGb?: number): Samp
 
 /** The amdgpu driver's files under /sys/class/drm/cardN/device (vendor 0x1002). */
 export async function readAmdSysfs(root = "/sys/class/drm", unifiedMemoryGb?: number): Promise<SamplerOutcome> {
-  let entries: string[];
-  try {
-    entries = await readdir(root);
-  } catch {
-    return { ok: false, reason: `${root} is not readable` };
-  }
+  const cards = await drmCards(root, "0x1002");
+  if (typeof cards === "string") return { ok: false, reason: cards };
   const gpus: GpuSample[] = [];
-  for (const entry of entries.filter((name) => /^card\d+$/.test(name))) {
-    const device = join(root, entry, "device");
-    if ((await readText(join(device, "vendor"))) !== "0x1002") continue;
+  for (const { index, device } of cards) {
     const vramTotal = bytes(await readText(join(device, "mem_info_vram_total")));
     if (vramTotal === undefined) continue;
     const memory: AmdMemory = {
-      index: Number(entry.slice(4)),
+      index,
       name: (await readText(join(device, "product_name")))?.slice(0, 40) || undefined,
       vramTotal,
       vramUsed: bytes(await readText(join(device, "mem_info_vram_used"))) ?? 0,
@@ -106,14 +100,6 @@ export function amdSampler(options: AmdOptions): Sampler {
       return fromSysfs.ok ? fromSysfs : { ok: false, reason: `${fromTool.reason}; ${fromSysfs.reason}` };
     },
   };
-}
-
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return (await readFile(path, "utf8")).trim();
-  } catch {
-    return undefined;
-  }
 }
 
 function bytes(value: unknown): number | undefined {

@@ -1,6 +1,6 @@
-import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ToolRunner } from "./run-tool";
+import { drmCards, readSysfsText } from "./sysfs";
 import { MIB, type GpuSample, type Sampler, type SamplerOutcome } from "./types";
 
 // Dedicated Intel GPUs (Arc, Data Center Flex/Max). xpu-smi first: `discovery -j` lists devices,
@@ -64,19 +64,12 @@ async function sampleXpuSmi(run: ToolRunner): Promise<SamplerOutcome> {
 
 /** xe: device/tile0/vram_total + vram_used; i915 (DG2): device/lmem_total_bytes + lmem_avail_bytes. */
 export async function readIntelSysfs(root = "/sys/class/drm"): Promise<SamplerOutcome> {
-  let entries: string[];
-  try {
-    entries = await readdir(root);
-  } catch {
-    return { ok: false, reason: `${root} is not readable` };
-  }
+  const cards = await drmCards(root, "0x8086");
+  if (typeof cards === "string") return { ok: false, reason: cards };
   const gpus: GpuSample[] = [];
-  for (const entry of entries.filter((name) => /^card\d+$/.test(name))) {
-    const device = join(root, entry, "device");
-    if ((await readNumberText(join(device, "vendor"))) !== "0x8086") continue;
+  for (const { index, device } of cards) {
     const xeTotal = await readNumber(join(device, "tile0", "vram_total"));
     const lmemTotal = await readNumber(join(device, "lmem_total_bytes"));
-    const index = Number(entry.slice(4));
     if (xeTotal) {
       const used = (await readNumber(join(device, "tile0", "vram_used"))) ?? 0;
       gpus.push({ index, vendor: "intel", name: `Intel Arc GPU (card ${index}, xe)`, pool: "vram", totalBytes: xeTotal, usedBytes: used });
@@ -109,15 +102,7 @@ function json(stdout: string): unknown {
   }
 }
 
-async function readNumberText(path: string): Promise<string | undefined> {
-  try {
-    return (await readFile(path, "utf8")).trim();
-  } catch {
-    return undefined;
-  }
-}
-
 async function readNumber(path: string): Promise<number | undefined> {
-  const text = await readNumberText(path);
+  const text = await readSysfsText(path);
   return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
