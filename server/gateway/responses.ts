@@ -17,11 +17,12 @@ export function gatewayHeaders(facts: HeaderFacts): Record<string, string> {
 const jsonPayloads = new WeakMap<Response, string>();
 
 /** Response.json, keeping the serialized body for the custom server. */
-export function jsonResponse(value: unknown, init: ResponseInit = {}): Response {
+export function jsonResponse(value: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   const text = JSON.stringify(value);
-  const headers = new Headers(init.headers);
-  if (!headers.has("content-type")) headers.set("content-type", "application/json");
-  const response = new Response(text, { ...init, headers });
+  const given = init.headers ?? {};
+  // As Response.json: application/json unless the caller set a content type (one Headers, built by Response).
+  const typed = Object.keys(given).some((name) => name.toLowerCase() === "content-type");
+  const response = new Response(text, { status: init.status, headers: typed ? given : { "content-type": "application/json", ...given } });
   jsonPayloads.set(response, text);
   return response;
 }
