@@ -38,7 +38,7 @@ export function streamFailure(error: unknown, signal: AbortSignal, backend: Back
 }
 
 /** An error status from the backend, with its own message (Ollama `{error}`, OpenAI `{error:{message}}`, vLLM `{message}`). */
-export async function httpError(response: Response, backend: BackendConfig): Promise<BackendError> {
+export async function httpError(response: Pick<Response, "text" | "headers" | "status" | "statusText">, backend: BackendConfig): Promise<BackendError> {
   const text = await response.text().catch(() => "");
   const retryAfterSeconds = parseRetryAfter(response.headers.get("retry-after"));
   const message = errorMessageOf(text) || response.statusText || `HTTP ${response.status}`;

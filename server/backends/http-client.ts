@@ -1,6 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import { Readable } from "node:stream";
+import { finished, Readable } from "node:stream";
 
 // The hot-path HTTP client for model servers: node:http over one keep-alive agent per backend
 // origin. Profiling the router under load showed fetch (undici's Request/Response machinery, plus
@@ -21,11 +21,80 @@ function agentFor(url: URL): http.Agent {
   return agent;
 }
 
+const utf8 = new TextDecoder();
+
 /**
- * POSTs `body` and resolves with the response once its head arrives (the body streams as the
- * Response's body). `signal` aborts the request at any point, the body read included.
+ * A backend's answer: the part of a fetch Response the adapters use. The web body stream is built
+ * only when `body` is read (streams); a whole answer (text, arrayBuffer) is read straight from the
+ * socket, which cost a fraction of Readable.toWeb plus undici's Response and Headers.
  */
-export function postRequest(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<Response> {
+export class BackendResponse {
+  readonly ok: boolean;
+  private webBody?: ReadableStream<Uint8Array> | null;
+  private headerList?: Headers;
+  private used = false;
+
+  constructor(
+    private readonly res: http.IncomingMessage,
+    readonly status: number,
+    readonly statusText: string,
+    /** False for a body-less status (204, 304): `body` is then null and reads give nothing. */
+    private readonly hasBody: boolean,
+  ) {
+    this.ok = status >= 200 && status <= 299;
+  }
+
+  get headers(): Headers {
+    if (!this.headerList) {
+      this.headerList = new Headers();
+      for (const [name, value] of Object.entries(this.res.headers)) {
+        if (Array.isArray(value)) for (const item of value) this.headerList.append(name, item);
+        else if (value !== undefined) this.headerList.set(name, value);
+      }
+    }
+    return this.headerList;
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.webBody === undefined) {
+      if (this.used) throw new TypeError("Body is unusable: Body has already been read");
+      this.used = true;
+      this.webBody = this.hasBody ? (Readable.toWeb(this.res) as ReadableStream<Uint8Array>) : null;
+    }
+    return this.webBody;
+  }
+
+  async text(): Promise<string> {
+    return utf8.decode(await this.bytes());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  /** The whole body; rejects as a fetch body read does when the connection is cut or the signal aborts. */
+  private bytes(): Promise<Buffer> {
+    if (this.webBody !== undefined || this.used) return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
+    this.used = true;
+    if (!this.hasBody) return Promise.resolve(Buffer.alloc(0));
+    const res = this.res;
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      finished(res, (error) => {
+        if (error) reject(error);
+        else resolve(Buffer.concat(chunks));
+      });
+    });
+  }
+}
+
+/**
+ * POSTs `body` and resolves with the response once its head arrives (the body is read from it
+ * afterwards, whole or as a stream). `signal` aborts the request at any point, the body read included.
+ */
+export function postRequest(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<BackendResponse> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const target = new URL(url);
@@ -40,16 +109,11 @@ export function postRequest(url: string, headers: Record<string, string>, body: 
     });
     req.once("response", (res) => {
       res.once("close", () => signal.removeEventListener("abort", onAbort));
-      const responseHeaders = new Headers();
-      for (const [name, value] of Object.entries(res.headers)) {
-        if (Array.isArray(value)) for (const item of value) responseHeaders.append(name, item);
-        else if (value !== undefined) responseHeaders.set(name, value);
-      }
       const status = res.statusCode ?? 502;
       // A body-less status cannot carry a stream; drop whatever the socket had.
       const hasBody = status !== 204 && status !== 304;
       if (!hasBody) res.resume();
-      resolve(new Response(hasBody ? (Readable.toWeb(res) as ReadableStream<Uint8Array>) : null, { status, statusText: res.statusMessage, headers: responseHeaders }));
+      resolve(new BackendResponse(res, status, res.statusMessage ?? "", hasBody));
     });
     req.end(payload);
   });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { BackendConfig } from "../config/backends";
 import { type BackendResult, fail, ok, redact, streamFailure } from "./errors";
 import { imageAsBase64 } from "./images";
+import type { BackendResponse } from "./http-client";
 import { backendModelName, isRecord, isVectorList, postJson, readJson } from "./request";
 import { readLines, replay } from "./streams";
 import { type BackendAdapter, BackendFailure, type ChatEvent, type ChatMessage, type ChatRequest, type ContentPart, type FinishReason, type ToolCallDelta } from "./types";
@@ -162,7 +163,7 @@ function toolCallDelta(call: Record<string, unknown>, index: number): ToolCallDe
 }
 
 async function* ollamaStream(
-  response: Response,
+  response: BackendResponse,
   translate: (chunk: Record<string, unknown>) => ChatEvent[],
   signal: AbortSignal,
   config: BackendConfig,

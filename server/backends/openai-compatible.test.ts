@@ -210,6 +210,47 @@ describe("SSE wire shapes the simulator does not produce", () => {
       },
     ));
 
+  it("returns a protocol error when Ollama's non-streaming body is cut after the headers", () =>
+    withServer(
+      (res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "400" });
+        res.write('{"message":{"role":"assistant","content":', () => res.destroy());
+      },
+      async (url) => {
+        const result = await adapterFor("ollama", url).chat(chatRequest("m", "hi"), { signal: signal() });
+        expect(result).toEqual({ ok: false, error: { kind: "protocol", message: "the backend closed the connection mid-response" } });
+      },
+    ));
+
+  it("reports a client that leaves while a whole answer is being read as aborted", () =>
+    withServer(
+      (res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write('{"choices":[{"message":'); // and never finishes
+      },
+      async (url) => {
+        const controller = new AbortController();
+        const pending = adapterFor("openai", url).chat(chatRequest("m", "hi"), { signal: controller.signal });
+        setImmediate(() => controller.abort(new DOMException("client disconnected", "AbortError")));
+        expect(await pending).toEqual({ ok: false, error: { kind: "aborted", message: "the request was cancelled" } });
+      },
+    ));
+
+  it("decodes a whole answer sent in pieces that split UTF-8 characters, dropping a byte-order mark", () =>
+    withServer(
+      (res) => {
+        const body = Buffer.from(`\uFEFF${JSON.stringify({ choices: [{ index: 0, message: { role: "assistant", content: "Grüße 世界 🌍" }, finish_reason: "stop" }] })}`);
+        res.writeHead(200, { "content-type": "application/json" });
+        const cut = body.indexOf(Buffer.from("🌍")) + 2; // inside the emoji's four bytes
+        res.write(body.subarray(0, cut), () => res.end(body.subarray(cut)));
+      },
+      async (url) => {
+        const { events, failure } = await runChat(adapterFor("openai", url), chatRequest("m", "hi"));
+        expect(failure).toBeUndefined();
+        expect(textOf(events)).toBe("Grüße 世界 🌍");
+      },
+    ));
+
   it("keeps the backend URL and key out of error messages", () =>
     withServer(
       (res) => {

@@ -1,5 +1,6 @@
 import type { BackendConfig } from "../config/backends";
 import { errorMessageOf, fail, ok, redact, streamFailure } from "./errors";
+import type { BackendResponse } from "./http-client";
 import { backendModelName, isRecord, postJson, readJson } from "./request";
 import { readSseData, replay } from "./streams";
 import { type BackendAdapter, BackendFailure, type ChatEvent, type ChatRequest, type FinishReason, type ToolCallDelta, type Usage } from "./types";
@@ -82,7 +83,7 @@ function openAIChatBody(config: BackendConfig, request: ChatRequest): Record<str
   return body;
 }
 
-async function* openAIStream(response: Response, request: ChatRequest, signal: AbortSignal, config: BackendConfig): AsyncGenerator<ChatEvent> {
+async function* openAIStream(response: BackendResponse, request: ChatRequest, signal: AbortSignal, config: BackendConfig): AsyncGenerator<ChatEvent> {
   if (!response.body) throw new BackendFailure({ kind: "protocol", message: "empty response from backend" });
   let finishReason: FinishReason | undefined;
   let usage: unknown;

@@ -1,7 +1,7 @@
 import type { BackendConfig } from "../config/backends";
 import { type BackendResult, fail, fetchError, httpError, ok } from "./errors";
 import { backendRequest } from "./http";
-import { postRequest } from "./http-client";
+import { postRequest, type BackendResponse } from "./http-client";
 
 /** The name the backend knows the model by (the prefix is applied once, also for Ollama). */
 export function backendModelName(backend: BackendConfig, model: string): string {
@@ -9,8 +9,8 @@ export function backendModelName(backend: BackendConfig, model: string): string 
 }
 
 /** POSTs JSON; resolves with the response once a success status arrived, otherwise with the classified error. */
-export async function postJson(backend: BackendConfig, path: string, body: unknown, signal: AbortSignal): Promise<BackendResult<Response>> {
-  let response: Response;
+export async function postJson(backend: BackendConfig, path: string, body: unknown, signal: AbortSignal): Promise<BackendResult<BackendResponse>> {
+  let response: BackendResponse;
   try {
     const { url, headers } = backendRequest(backend, path);
     response = await postRequest(url, { ...headers, "content-type": "application/json", accept: "application/json, text/event-stream, application/x-ndjson" }, JSON.stringify(body), signal);
@@ -22,7 +22,7 @@ export async function postJson(backend: BackendConfig, path: string, body: unkno
 }
 
 /** Reads a whole JSON body; a cut or invalid body is a protocol error (still a value: nothing was streamed yet). */
-export async function readJson(response: Response, signal: AbortSignal, backend: BackendConfig): Promise<BackendResult<unknown>> {
+export async function readJson(response: BackendResponse, signal: AbortSignal, backend: BackendConfig): Promise<BackendResult<unknown>> {
   let text: string;
   try {
     text = await response.text();

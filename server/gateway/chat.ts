@@ -9,7 +9,7 @@ import type { Runtime } from "../runtime";
 import type { RoutingDecision } from "../routing/types";
 import { attemptProbes } from "./attempt-telemetry";
 import { runPlan, type AttemptRecord, type AttemptTarget } from "./attempts";
-import { backendErrorResponse, gatewayHeaders, unexpectedErrorResponse } from "./responses";
+import { backendErrorResponse, gatewayHeaders, jsonResponse, unexpectedErrorResponse } from "./responses";
 import { readJsonBody, requestIdFor } from "./request-input";
 import { routeChat } from "./route-request";
 import { parseChatRequest } from "./wire/chat-request";
@@ -149,7 +149,7 @@ async function completeChat(context: ChatContext, clientSignal: AbortSignal, run
   });
   void rememberAnswer(context, outcome.target, runtime, { content: message.content, reasoning: message.reasoning, finishReason: done.finishReason, usage });
   logDecision(context, runtime, { id, target: outcome.target, attempts: outcome.attempts, usage, ttftMs: undefined, status: "ok" });
-  return Response.json(completion, {
+  return jsonResponse(completion, {
     headers: gatewayHeaders({ requestId: context.requestId, model: outcome.target.model, category: context.routed.decision?.analysis.category, overheadMs: performance.now() - context.started - backendMs }),
   });
 }

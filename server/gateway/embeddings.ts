@@ -1,7 +1,7 @@
 import type { Runtime } from "../runtime";
 import { attemptProbes } from "./attempt-telemetry";
 import { runPlan } from "./attempts";
-import { backendErrorResponse, gatewayHeaders, unexpectedErrorResponse } from "./responses";
+import { backendErrorResponse, gatewayHeaders, jsonResponse, unexpectedErrorResponse } from "./responses";
 import { readJsonBody, requestIdFor } from "./request-input";
 import { buildEmbeddingsResponse, parseEmbeddingsRequest } from "./wire/embeddings";
 import { WireError } from "./wire/errors";
@@ -43,7 +43,7 @@ async function serveEmbeddings(request: Request, runtime: Runtime): Promise<Resp
     outcome.probe?.finish({ inputTokens: outcome.value.promptTokens });
     const backendMs = outcome.attempts.reduce((sum, attempt) => sum + attempt.ms, 0);
     const body = buildEmbeddingsResponse({ model: model.name, embeddings: outcome.value.embeddings, encoding: parsed.encoding_format, promptTokens: outcome.value.promptTokens });
-    return Response.json(body, { headers: gatewayHeaders({ requestId, model: model.name, overheadMs: performance.now() - started - backendMs }) });
+    return jsonResponse(body, { headers: gatewayHeaders({ requestId, model: model.name, overheadMs: performance.now() - started - backendMs }) });
   } catch (error) {
     return unexpectedErrorResponse(error, { requestId, logger: runtime.logger, what: "embeddings request" });
   }

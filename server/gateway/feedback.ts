@@ -1,7 +1,7 @@
 import { recordFeedback } from "../feedback/record-feedback";
 import { recordFeedbackScore } from "../observability/metrics";
 import type { Runtime } from "../runtime";
-import { gatewayHeaders, unexpectedErrorResponse } from "./responses";
+import { gatewayHeaders, jsonResponse, unexpectedErrorResponse } from "./responses";
 import { readJsonBody, requestIdFor } from "./request-input";
 import { WireError } from "./wire/errors";
 import { withClientKey } from "./client-key";
@@ -29,7 +29,7 @@ async function serveFeedback(request: Request, runtime: Runtime): Promise<Respon
       // The database is unavailable: keep the rating (bounded) and store it when it is back.
       runtime.logger.warn("feedback queued: the database is unavailable", { requestId, error });
       runtime.feedback.enqueue(feedback);
-      return Response.json({ status: "queued", model: input.model ?? null, linked: false }, { status: 202, headers: gatewayHeaders({ requestId }) });
+      return jsonResponse({ status: "queued", model: input.model ?? null, linked: false }, { status: 202, headers: gatewayHeaders({ requestId }) });
     }
     if (!outcome.ok) {
       if (outcome.reason === "unknown_response") throw new WireError(404, `No response with id '${input.response_id}' was routed here; send \`model\` to rate a model directly`, "response_id");
@@ -37,7 +37,7 @@ async function serveFeedback(request: Request, runtime: Runtime): Promise<Respon
     }
     // Only discovered models become label values: a client may name any model in feedback.
     recordFeedbackScore(runtime.registry.find(outcome.model) ? outcome.model : "other", input.score);
-    return Response.json({ status: "success", id: outcome.id, model: outcome.model, linked: outcome.linked }, { headers: gatewayHeaders({ requestId }) });
+    return jsonResponse({ status: "success", id: outcome.id, model: outcome.model, linked: outcome.linked }, { headers: gatewayHeaders({ requestId }) });
   } catch (error) {
     return unexpectedErrorResponse(error, { requestId, logger: runtime.logger, what: "feedback" });
   }

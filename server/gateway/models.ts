@@ -1,5 +1,6 @@
 import type { Runtime } from "../runtime";
 import { withClientKey } from "./client-key";
+import { jsonResponse } from "./responses";
 
 const DESCRIPTION = "Routes each request to the best available model, judged by prompt analysis and measured model quality.";
 
@@ -12,7 +13,7 @@ export async function listModels(runtime: Runtime): Promise<Response> {
     { id: config.ROUTER_EXTERNAL_MODEL_NAME, object: "model", created, owned_by: "smarterrouter", description: DESCRIPTION, admin_auth_required: true },
     ...registry.models().map((model) => ({ id: model.name, object: "model", created, owned_by: model.backend })),
   ];
-  return Response.json({ object: "list", data });
+  return jsonResponse({ object: "list", data });
 }
 
 /** GET /v1/models behind the client API key check (ROUTER_REQUIRE_API_KEY). */

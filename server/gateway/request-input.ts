@@ -25,10 +25,27 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   }
 }
 
+// The custom server (server/http) has read the body before it calls a handler: it hands the bytes
+// over here rather than as the Request's body stream, which cost more to build and read back than
+// parsing the JSON.
+const bufferedBodies = new WeakMap<Request, Uint8Array>();
+
+/** `request`'s body, already read (by the custom server); readTextBody and readJsonBody use it. */
+export function attachBody(request: Request, body: Uint8Array): void {
+  bufferedBodies.set(request, body);
+}
+
+const utf8 = new TextDecoder();
+
 /** The body as UTF-8 text, with the same byte cap; an empty body is a 400. */
 export async function readTextBody(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
+  const buffered = bufferedBodies.get(request);
+  if (buffered) {
+    if (buffered.byteLength > maxBytes) throw tooLarge(maxBytes);
+    return nonEmpty(utf8.decode(buffered));
+  }
   const reader = request.body?.getReader();
   if (!reader) throw new WireError(400, "Request body is empty");
   const chunks: Uint8Array[] = [];
@@ -43,7 +60,10 @@ export async function readTextBody(request: Request, maxBytes: number): Promise<
     }
     chunks.push(value);
   }
-  const text = new TextDecoder().decode(concat(chunks, size));
+  return nonEmpty(utf8.decode(concat(chunks, size)));
+}
+
+function nonEmpty(text: string): string {
   if (!text.trim()) throw new WireError(400, "Request body is empty");
   return text;
 }

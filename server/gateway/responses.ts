@@ -12,9 +12,29 @@ export function gatewayHeaders(facts: HeaderFacts): Record<string, string> {
   return headers;
 }
 
+// The JSON text of responses made by jsonResponse: the custom server (server/http) writes it as is
+// instead of reading the body stream back.
+const jsonPayloads = new WeakMap<Response, string>();
+
+/** Response.json, keeping the serialized body for the custom server. */
+export function jsonResponse(value: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  const text = JSON.stringify(value);
+  const given = init.headers ?? {};
+  // As Response.json: application/json unless the caller set a content type (one Headers, built by Response).
+  const typed = Object.keys(given).some((name) => name.toLowerCase() === "content-type");
+  const response = new Response(text, { status: init.status, headers: typed ? given : { "content-type": "application/json", ...given } });
+  jsonPayloads.set(response, text);
+  return response;
+}
+
+/** The JSON text of a jsonResponse (undefined for any other response). */
+export function jsonPayload(response: Response): string | undefined {
+  return jsonPayloads.get(response);
+}
+
 export function errorResponse(status: number, message: string, options: { param?: string; code?: string; requestId: string; headers?: Record<string, string> }): Response {
   const error = openAIError(status, message, { param: options.param, code: options.code });
-  return Response.json(error.body, { status: error.status, headers: { ...gatewayHeaders({ requestId: options.requestId }), ...options.headers } });
+  return jsonResponse(error.body, { status: error.status, headers: { ...gatewayHeaders({ requestId: options.requestId }), ...options.headers } });
 }
 
 export function backendErrorResponse(status: number, message: string, options: { requestId: string; retryAfterSeconds?: number }): Response {

@@ -37,16 +37,17 @@ async function decideRoute(runtime: Runtime, chat: Omit<ChatRequest, "model">, o
   const knowledge = await runtime.knowledge.current();
   const models = runtime.registry.models();
   const allows = (model: string) => runtime.breaker.allows(model);
-  const context = JSON.stringify([knowledge.version, models.map((model) => [model.name, model.reachable, allows(model.name)])]);
-  const key = runtime.caches.routingKey(chat, context);
-  const cached = options.writeCache ? await runtime.caches.getRouting(key) : undefined;
-  if (options.writeCache && runtime.caches.enabled) recordCacheLookup("routing", cached !== undefined);
+  // The key (a digest of the whole conversation) only when the routing cache is read and written.
+  const useCache = options.writeCache && runtime.caches.enabled;
+  const key = useCache ? runtime.caches.routingKey(chat, JSON.stringify([knowledge.version, models.map((model) => [model.name, model.reachable, allows(model.name)])])) : undefined;
+  const cached = key ? await runtime.caches.getRouting(key) : undefined;
+  if (key) recordCacheLookup("routing", cached !== undefined);
   if (cached) return { decision: cached, cacheHit: true };
   const started = performance.now();
   const analysis = analyzePrompt({ messages: chat.messages, hasTools: Boolean(chat.tools?.length), responseFormat: chat.response_format });
   const decision = selectModels(analysis, candidatesFor(models, knowledge, allows), knowledge.settings);
   if (options.writeCache) recordDecisionDuration((performance.now() - started) / 1000);
-  if (options.writeCache && decision.ranked.length) await runtime.caches.setRouting(key, decision);
+  if (key && decision.ranked.length) await runtime.caches.setRouting(key, decision);
   return { decision, cacheHit: false };
 }
 

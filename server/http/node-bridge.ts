@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { attachBody } from "../gateway/request-input";
+import { jsonPayload } from "../gateway/responses";
 
 // node:http ⇄ web Request/Response for the route handlers, without Next's request pipeline.
 
@@ -41,10 +43,12 @@ export function toWebRequest(req: IncomingMessage, res: ServerResponse, body: Bu
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else headers.set(name, value);
   }
-  // The origin is never used by the handlers; only the path and query are.
-  // Buffer.concat allocates a plain (not shared) ArrayBuffer, which is what BodyInit wants.
-  const bytes = body as Uint8Array<ArrayBuffer> | undefined;
-  return new Request(`http://localhost${req.url ?? "/"}`, { method: req.method, headers, body: bytes, signal: controller.signal });
+  // The origin is never used by the handlers; only the path and query are. The body is handed over
+  // as the bytes read (readJsonBody takes them), not as a web stream: building that stream and
+  // reading it back cost more than the handler's JSON parse.
+  const request = new Request(`http://localhost${req.url ?? "/"}`, { method: req.method, headers, signal: controller.signal });
+  if (body) attachBody(request, body);
+  return request;
 }
 
 /**
@@ -61,7 +65,8 @@ export async function sendWebResponse(res: ServerResponse, response: Response, m
   if (cookies.length) headers["set-cookie"] = cookies;
   const streamed = response.body !== null && response.headers.get("content-type")?.startsWith("text/event-stream") === true;
   if (!streamed) {
-    const payload = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+    const json = jsonPayload(response);
+    const payload = json !== undefined ? Buffer.from(json) : response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
     if (payload) headers["content-length"] = String(payload.byteLength);
     res.writeHead(response.status, headers);
     res.end(method === "HEAD" ? undefined : payload);

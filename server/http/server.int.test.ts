@@ -72,6 +72,26 @@ describe("custom server", () => {
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
   });
 
+  it("answers an empty, malformed or non-JSON body as the handlers do under Next, with JSON errors", async () => {
+    const { url } = await start();
+    const empty = await chat(url, {}, "");
+    expect(empty.status).toBe(400);
+    expect(empty.headers.get("content-type")).toBe("application/json");
+    expect(((await empty.json()) as { error: { message: string } }).error.message).toBe("Request body is empty");
+    const malformed = await chat(url, {}, "{nope");
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { error: { message: string } }).error.message).toMatch(/^Request body is not valid JSON/);
+    const text = await chat(url, { "content-type": "text/plain" });
+    expect(text.status).toBe(415);
+    // UTF-8 spanning the body read, and a byte-order mark dropped as before
+    const unicode = await chat(url, {}, `\uFEFF${chatBody({ messages: [{ role: "user", content: "Grüße, 世界 🌍" }] })}`);
+    expect(unicode.status).toBe(200);
+    const models = await fetch(`${url}/v1/models`);
+    expect(models.headers.get("content-type")).toBe("application/json");
+    expect(models.headers.get("content-length")).toBe(String((await models.clone().arrayBuffer()).byteLength));
+    expect(((await models.json()) as { object: string }).object).toBe("list");
+  });
+
   it("refuses a body over ROUTER_MAX_BODY_BYTES with 413, declared or chunked", async () => {
     const { url } = await start({ ROUTER_MAX_BODY_BYTES: "1024" });
     const big = chatBody({ messages: [{ role: "user", content: "x".repeat(5000) }] });
