@@ -1,11 +1,11 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsoleSession, SESSION_COOKIE } from "../auth/sessions";
 import { migrateDatabase, type DatabaseHandle } from "../db";
 import { apiKeys } from "../db/schema";
 import { TEST_DATABASE_KINDS } from "../db/test-databases";
 import { startHarness, type Harness } from "../gateway/test-harness";
-import { appRouter, createCaller } from "./root";
+import { createCaller } from "./root";
+import { postTrpc } from "./test-trpc";
 import { createTrpcContext } from "./trpc";
 
 // The console's API keys procedures against a router that requires keys (ROUTER_REQUIRE_API_KEY):
@@ -21,11 +21,7 @@ describe.each(TEST_DATABASE_KINDS)("console API keys on $kind", ({ open }) => {
   let headers: Record<string, string>;
   let caller: ReturnType<typeof createCaller>;
 
-  const post = async (path: string, input: unknown) => {
-    const request = new Request(`http://${HOST}/api/trpc/${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(input) });
-    const response = await fetchRequestHandler({ endpoint: "/api/trpc", req: request, router: appRouter, createContext: () => createTrpcContext(request.headers, async () => harness.runtime) });
-    return { status: response.status, body: (await response.json()) as { error?: { message: string; data: { code: string; fieldErrors?: Record<string, string> } } } };
-  };
+  const post = (path: string, input: unknown) => postTrpc(harness.runtime, HOST, headers, path, input);
   const chat = (secret?: string) =>
     fetch(`${harness.url}/v1/chat/completions`, {
       method: "POST",

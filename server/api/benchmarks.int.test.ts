@@ -1,13 +1,13 @@
-import { createServer } from "node:net";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsoleSession, SESSION_COOKIE } from "../auth/sessions";
 import { migrateDatabase, type DatabaseHandle } from "../db";
 import { TEST_DATABASE_KINDS } from "../db/test-databases";
 import { startHarness, type Harness } from "../gateway/test-harness";
-import { appRouter, createCaller } from "./root";
+import { closedPort } from "../test-ports";
+import { createCaller } from "./root";
 import { IMPORT_MAX_BYTES } from "./routers/benchmarks";
+import { postTrpc } from "./test-trpc";
 import { createTrpcContext } from "./trpc";
 
 // The console's benchmarks procedures over a real fleet and database: sync with the bundled table
@@ -17,15 +17,6 @@ import { createTrpcContext } from "./trpc";
 const HOST = "console.test:11436";
 const UNMATCHED = "qwen2.5vl:7b";
 
-/** A local port nothing listens on: taken, then let go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe.each(TEST_DATABASE_KINDS)("console benchmarks on $kind", ({ open }) => {
   let database: DatabaseHandle;
   let drop: () => Promise<void>;
@@ -34,11 +25,7 @@ describe.each(TEST_DATABASE_KINDS)("console benchmarks on $kind", ({ open }) => 
   let caller: ReturnType<typeof createCaller>;
 
   /** A call the way the browser makes it: JSON over tRPC's fetch handler. */
-  const post = async (path: string, input: unknown) => {
-    const request = new Request(`http://${HOST}/api/trpc/${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(input) });
-    const response = await fetchRequestHandler({ endpoint: "/api/trpc", req: request, router: appRouter, createContext: () => createTrpcContext(request.headers, async () => harness.runtime) });
-    return { status: response.status, body: (await response.json()) as { error?: { message: string; data: { code: string; fieldErrors?: Record<string, string> } } } };
-  };
+  const post = (path: string, input: unknown) => postTrpc(harness.runtime, HOST, headers, path, input);
   const refusal = async (promise: Promise<unknown>) => {
     try {
       await promise;

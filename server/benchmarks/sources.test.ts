@@ -1,5 +1,5 @@
-import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { closedPort } from "../test-ports";
 import { categoryScores } from "./categories";
 import { aaMappingAliases, clearArtificialAnalysisCache, fetchArtificialAnalysis } from "./sources/artificial-analysis";
 import { fetchHuggingFace } from "./sources/huggingface";
@@ -125,11 +125,3 @@ describe("categoryScores", () => {
     expect(categoryScores({})).toEqual({});
   });
 });
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
