@@ -153,6 +153,13 @@ export class VramManager {
     if (!backend || backend.kind !== "ollama") return Promise.resolve({ action: "unmanaged", reason: "backend cannot load or unload models" });
     const budget = this.budget().bytes;
     if (budget === undefined) return Promise.resolve({ action: "unmanaged", reason: "no VRAM budget (set ROUTER_VRAM_MAX_TOTAL_GB or run where a GPU is detected)" });
+    // A model resident by a fresh reading needs no lock: it must not wait behind another model's load.
+    const resident = this.table(backend.name).get(target.model);
+    if (resident && Date.now() - (this.reconciledAt.get(backend.name) ?? 0) <= RECONCILE_MAX_AGE_MS) {
+      resident.lastUse = ++this.useSequence;
+      resident.lastUsedAt = Date.now();
+      return Promise.resolve({ action: "resident" });
+    }
     return this.withLock(backend.name, () => this.makeRoomAndLoad(backend, target.model, budget, "request", signal));
   }
 

@@ -167,6 +167,20 @@ describe("reconciling with the backend", () => {
     expect(metricValue(metrics, "smarterrouter_model_loads_total", `model="${p}pin",reason="pinned"`)).toBe(2);
   });
 
+  it("serves a resident model at once while another model is still loading", async () => {
+    const p = "busy-";
+    const h = await start(p, { ROUTER_VRAM_MAX_TOTAL_GB: "16" });
+    await chat(h, `${p}m4`); // resident now
+    await h.setFaults([{ model: `${p}m6`, slowLoadMs: 3000, count: 1 }]);
+    const slow = chat(h, `${p}m6`);
+    await expect.poll(async () => (await loadsSent(h)).includes(`${p}m6`)).toBe(true); // its 3 s load has begun
+    await chat(h, `${p}m4`);
+    await slow;
+    // The fleet saw the resident model's second chat before the loading model's first one.
+    const chats = (await h.received("/api/chat")).map((r) => String(r.body.model));
+    expect(chats, "the resident model's request waited for the other model's load").toEqual([`${p}m4`, `${p}m4`, `${p}m6`]);
+  });
+
   it("does nothing but forward when no budget is known (no GPU, none configured)", async () => {
     const h = await start("nobudget-", {});
     await chat(h, "nobudget-m9a");
