@@ -1,7 +1,7 @@
 // Child processes under test (fleet simulator, router, Portkey) plus their readiness and memory probes.
 // Each server runs in its own process so the load generator never shares an event loop with it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -62,8 +62,11 @@ export async function startServer(options: {
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // env BENCH_LOG_DIR: every server's whole output also goes to <dir>/<name>.log (diagnosis).
+  const logFile = process.env.BENCH_LOG_DIR ? path.join(process.env.BENCH_LOG_DIR, `${options.name.replace(/[^a-z0-9]+/gi, "-")}.log`) : undefined;
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-8_000); // Bounded: only the tail matters for errors.
+    if (logFile) appendFileSync(logFile, chunk);
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);

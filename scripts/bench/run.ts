@@ -4,7 +4,7 @@
 // process, driven by an in-process load generator on loopback. Every router figure is paired with
 // the same workload sent straight to the fleet in the same run.
 // Flags: --profile (custom-server-only c=32 non-streaming run under `node --cpu-prof`),
-// --profile-next (the same under `next start`), --postgres (each router on a fresh PostgreSQL
+// --profile-next (the same under `next start`), --quick (no `next start` target), --postgres (each router on a fresh PostgreSQL
 // database, TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test, instead of embedded
 // PGlite: what a server deployment runs), env BENCH_DURATION_S, env BENCH_ROUTER_NODE_OPTIONS (NODE_OPTIONS
 // for both router processes, e.g. --max-old-space-size=192 to see RSS with a capped V8 heap).
@@ -21,6 +21,10 @@ import { createTestPostgresDatabase } from "../../server/db/test-databases";
 const PROFILE_NEXT = process.argv.includes("--profile-next");
 const PROFILE = PROFILE_NEXT || process.argv.includes("--profile");
 const POSTGRES = process.argv.includes("--postgres");
+// --quick: no `next start` router (the slowest target), for iterating on the hot path.
+const QUICK = process.argv.includes("--quick");
+// env BENCH_ONLY: a comma-separated subset of the workloads, e.g. "whole-32,stream-32".
+const ONLY = process.env.BENCH_ONLY?.split(",");
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? "8") * 1000;
 const SERIAL_WARMUP = 50;
 const SERIAL_REQUESTS = 300;
@@ -30,6 +34,7 @@ const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 const START_SCRIPT = path.join(ROOT, "scripts", "start.ts");
 const TSX_BIN = path.join(ROOT, "node_modules", ".bin", "tsx");
 const PORTKEY_BIN = path.join(ROOT, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js");
+const FLOOR_SCRIPT = path.join(ROOT, "scripts", "bench", "floor-proxy.ts");
 const OUT_DIR = path.join(ROOT, "reports", "bench");
 
 function ensureBuild(): void {
@@ -82,7 +87,8 @@ async function startRouter(kind: "custom" | "next", simPort: number, profileDir?
   const database = POSTGRES ? await createTestPostgresDatabase() : undefined;
   const dataDir = database ? undefined : mkdtempSync(path.join(os.tmpdir(), "smarterrouter-bench-"));
   const drop = async () => (database ? database.drop() : rmSync(dataDir!, { recursive: true, force: true }));
-  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  // env BENCH_ROUTER_NODE_ARGS: node flags NODE_OPTIONS refuses (e.g. --trace-deopt), for diagnosis.
+  const profile = [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_ROUTER_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
   const server = await startServer({
     name: kind === "custom" ? "router" : "router (next start)",
     port,
@@ -187,7 +193,7 @@ async function main(): Promise<void> {
     const rssStart = rssMiB(router.child.pid);
     const sampler = rssSampler(router.child.pid);
     // The same build under `next start`, started after the first so its memory figures are apart.
-    const viaNext = PROFILE ? undefined : await startRouter("next", simPort);
+    const viaNext = PROFILE || QUICK ? undefined : await startRouter("next", simPort);
     if (viaNext) {
       servers.push(viaNext.server);
       databases.push(viaNext.drop);
@@ -205,6 +211,19 @@ async function main(): Promise<void> {
       pid: viaNext.server.child.pid,
     };
 
+    const floorPort = await freePort();
+    const floorServer = PROFILE
+      ? undefined
+      : await startServer({
+          name: "floor proxy",
+          port: floorPort,
+          command: process.execPath,
+          args: ["--import", "tsx", FLOOR_SCRIPT, String(floorPort), String(simPort)],
+          readyUrl: `http://127.0.0.1:${floorPort}/v1/models`,
+        });
+    if (floorServer) servers.push(floorServer);
+    const floor: Target | undefined = floorServer && { name: "floor: bare node:http proxy", port: floorPort, path: "/v1/chat/completions", model: MODEL, pid: floorServer.child.pid };
+
     const portkey = PROFILE ? { status: "skipped (--profile)" } : await startPortkey(simPort);
     if ("server" in portkey && portkey.server) servers.push(portkey.server);
 
@@ -218,7 +237,7 @@ async function main(): Promise<void> {
           { stream: false, concurrency: CONCURRENCY },
           { stream: true, concurrency: 1 },
           { stream: true, concurrency: CONCURRENCY },
-        ];
+        ].filter(({ stream, concurrency }) => !ONLY || ONLY.includes(`${stream ? "stream" : "whole"}-${concurrency}`));
     for (const { stream, concurrency } of plan) {
       const baseline = await measure(direct, stream, concurrency);
       workloads.push(baseline);
@@ -226,6 +245,12 @@ async function main(): Promise<void> {
       workloads.push(auto);
       comparisons.push(compare("router (auto) − direct", auto, baseline));
       if (PROFILE) continue;
+      if (floor) {
+        const bare = await measure(floor, stream, concurrency);
+        workloads.push(bare);
+        comparisons.push(compare("floor: bare node:http proxy − direct", bare, baseline));
+        comparisons.push(compare("router (auto) − floor proxy", auto, bare));
+      }
       const pinned = await measure(explicit, stream, concurrency);
       workloads.push(pinned);
       comparisons.push(compare("router (explicit) − direct", pinned, baseline));

@@ -1,0 +1,57 @@
+// In-process CPU per request of the /v1/chat/completions handler path (the custom server's route
+// map, observability wrapper included), without the HTTP server side: closed loop at concurrency
+// 32 against the simulated fleet in a child process. For A/B work on the hot path: the figure is
+// process CPU time (this process only) per request, over `--requests` requests after a warm-up.
+// Usage: npx tsx scripts/bench/hot-path.ts [--model smarterrouter/main|llama3.2:3b] [--stream] [--requests N] [--postgres]
+import { parseArgs } from "node:util";
+import { parseConfig } from "../../server/config/env";
+import { migrateDatabase, openDatabase } from "../../server/db";
+import { createTestPostgresDatabase } from "../../server/db/test-databases";
+import { apiRoutes } from "../../server/http/api-routes";
+import { attachBody } from "../../server/gateway/request-input";
+import { markArrival } from "../../server/observability/request-timing";
+import { createLogger } from "../../server/observability/logger";
+import { assembleRuntime } from "../../server/runtime";
+import { freePort, startServer, stopServer } from "./processes";
+
+process.env.ROUTER_LOG_LEVEL = "WARNING"; // the per-request log line goes to the process logger
+const { values } = parseArgs({ options: { model: { type: "string", default: "smarterrouter/main" }, stream: { type: "boolean", default: false }, requests: { type: "string", default: "20000" }, postgres: { type: "boolean", default: false } } });
+const simPort = await freePort();
+const sim = await startServer({ name: "simulator", port: simPort, command: "node_modules/.bin/tsx", args: ["server/simulator/main.ts", "--port", String(simPort), "--time-scale", "0", "--seed", "1"], readyUrl: `http://127.0.0.1:${simPort}/v1/models` });
+const pg = values.postgres ? await createTestPostgresDatabase() : undefined;
+const database = await openDatabase(pg ? pg.url : "memory://");
+await migrateDatabase(database);
+const config = parseConfig({ ROUTER_OLLAMA_URL: `http://127.0.0.1:${simPort}`, ROUTER_CACHE_ENABLED: "false", ROUTER_SIGNATURE_ENABLED: "false", ROUTER_LOG_LEVEL: "WARNING" });
+const runtime = assembleRuntime({ config, logger: createLogger({ level: "WARNING", format: "text", write: () => {} }), database });
+await runtime.registry.refresh();
+const handler = apiRoutes(runtime).get("POST /v1/chat/completions")!;
+const body = Buffer.from(JSON.stringify({ model: values.model, stream: values.stream, max_tokens: 32, messages: [{ role: "user", content: "Summarise the plot of Hamlet in two sentences." }] }));
+
+async function once(): Promise<void> {
+  const request = new Request("http://localhost/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json", "content-length": String(body.byteLength), "x-forwarded-for": "127.0.0.1" } });
+  attachBody(request, body);
+  markArrival(request, performance.now());
+  const response = await handler(request);
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+  await response.arrayBuffer();
+}
+
+async function run(count: number): Promise<number> {
+  let issued = 0;
+  const cpu = process.cpuUsage();
+  await Promise.all(Array.from({ length: 32 }, async () => {
+    while (issued++ < count) await once();
+  }));
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / 1000 / count;
+}
+
+await run(3000);
+const count = Number(values.requests);
+const figures: number[] = [];
+for (let round = 0; round < 3; round++) figures.push(await run(count));
+console.log(`${values.model}${values.stream ? " stream" : ""}: CPU ms/request ${figures.map((f) => f.toFixed(3)).join(" ")} (min ${Math.min(...figures).toFixed(3)})`);
+await runtime.shutdown();
+await stopServer(sim);
+await pg?.drop();
+process.exit(0);
