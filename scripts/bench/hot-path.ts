@@ -9,6 +9,7 @@ import { migrateDatabase, openDatabase } from "../../server/db";
 import { createTestPostgresDatabase } from "../../server/db/test-databases";
 import { apiRoutes } from "../../server/http/api-routes";
 import { attachBody } from "../../server/gateway/request-input";
+import { EventStreamResponse, JsonResponse } from "../../server/gateway/responses";
 import { markArrival } from "../../server/observability/request-timing";
 import { createLogger } from "../../server/observability/logger";
 import { assembleRuntime } from "../../server/runtime";
@@ -33,7 +34,9 @@ async function once(): Promise<void> {
   markArrival(request, performance.now());
   const response = await handler(request);
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-  await response.arrayBuffer();
+  // What the custom server reads (server/http/node-bridge.ts sendWebResponse).
+  if (response instanceof EventStreamResponse) for await (const chunk of response.chunks) void chunk;
+  else if (!(response instanceof JsonResponse)) await response.arrayBuffer();
 }
 
 async function run(count: number): Promise<number> {

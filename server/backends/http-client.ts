@@ -1,6 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import { finished, Readable } from "node:stream";
+import { finished } from "node:stream";
 
 // The hot-path HTTP client for model servers: node:http over one keep-alive agent per backend
 // origin. Profiling the router under load showed fetch (undici's Request/Response machinery, plus
@@ -24,13 +24,12 @@ function agentFor(url: URL): http.Agent {
 const utf8 = new TextDecoder();
 
 /**
- * A backend's answer: the part of a fetch Response the adapters use. The web body stream is built
- * only when `body` is read (streams); a whole answer (text, arrayBuffer) is read straight from the
- * socket, which cost a fraction of Readable.toWeb plus undici's Response and Headers.
+ * A backend's answer: the part of a fetch Response the adapters use, read straight from the
+ * socket (whole, or chunk by chunk for streams), which cost a fraction of Readable.toWeb plus
+ * undici's Response and Headers.
  */
 export class BackendResponse {
   readonly ok: boolean;
-  private webBody?: ReadableStream<Uint8Array> | null;
   private headerList?: Headers;
   private used = false;
 
@@ -38,7 +37,7 @@ export class BackendResponse {
     private readonly res: http.IncomingMessage,
     readonly status: number,
     readonly statusText: string,
-    /** False for a body-less status (204, 304): `body` is then null and reads give nothing. */
+    /** False for a body-less status (204, 304): `chunks()` is then null and reads give nothing. */
     private readonly hasBody: boolean,
   ) {
     this.ok = status >= 200 && status <= 299;
@@ -55,13 +54,15 @@ export class BackendResponse {
     return this.headerList;
   }
 
-  get body(): ReadableStream<Uint8Array> | null {
-    if (this.webBody === undefined) {
-      if (this.used) throw new TypeError("Body is unusable: Body has already been read");
-      this.used = true;
-      this.webBody = this.hasBody ? (Readable.toWeb(this.res) as ReadableStream<Uint8Array>) : null;
-    }
-    return this.webBody;
+  /**
+   * The body as the socket delivers it, for streams: no web stream in between (its promise per
+   * chunk cost more than parsing the chunk). Ending the iteration early destroys the response,
+   * which ends the upstream request; null for a body-less status.
+   */
+  chunks(): AsyncIterable<Uint8Array> | null {
+    if (this.used) throw new TypeError("Body is unusable: Body has already been read");
+    this.used = true;
+    return this.hasBody ? this.res : null;
   }
 
   async text(): Promise<string> {
@@ -75,7 +76,7 @@ export class BackendResponse {
 
   /** The whole body; rejects as a fetch body read does when the connection is cut or the signal aborts. */
   private bytes(): Promise<Buffer> {
-    if (this.webBody !== undefined || this.used) return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
+    if (this.used) return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
     this.used = true;
     if (!this.hasBody) return Promise.resolve(Buffer.alloc(0));
     const res = this.res;

@@ -168,9 +168,10 @@ async function* ollamaStream(
   signal: AbortSignal,
   config: BackendConfig,
 ): AsyncGenerator<ChatEvent> {
-  if (!response.body) throw new BackendFailure({ kind: "protocol", message: "empty response from backend" });
+  const body = response.chunks();
+  if (!body) throw new BackendFailure({ kind: "protocol", message: "empty response from backend" });
   try {
-    for await (const line of readLines(response.body)) {
+    for await (const line of readLines(body)) {
       if (line.trim() === "") continue;
       let chunk: unknown;
       try {

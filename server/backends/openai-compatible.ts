@@ -84,14 +84,15 @@ function openAIChatBody(config: BackendConfig, request: ChatRequest): Record<str
 }
 
 async function* openAIStream(response: BackendResponse, request: ChatRequest, signal: AbortSignal, config: BackendConfig): AsyncGenerator<ChatEvent> {
-  if (!response.body) throw new BackendFailure({ kind: "protocol", message: "empty response from backend" });
+  const body = response.chunks();
+  if (!body) throw new BackendFailure({ kind: "protocol", message: "empty response from backend" });
   let finishReason: FinishReason | undefined;
   let usage: unknown;
   let sawDone = false;
   let sawToolCalls = false;
   let completion = "";
   try {
-    for await (const data of readSseData(response.body)) {
+    for await (const data of readSseData(body)) {
       if (data.trim() === "[DONE]") {
         sawDone = true;
         break;

@@ -1,39 +1,34 @@
-// Line and event framing over a fetch body. Both readers cancel the body when the consumer stops
+// Line and event framing over a byte stream. Both readers end the source when the consumer stops
 // early (break, throw, or an abort that errors the read), so the upstream request ends too.
 
-/** The lines of a byte stream, without their "\n" / "\r\n" terminators; a final unterminated line is yielded too. */
-export async function* readLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const reader = body.getReader();
+/**
+ * The lines of a byte stream (a socket's chunks, or a fetch body), without their "\n" / "\r\n"
+ * terminators; a final unterminated line is yielded too.
+ */
+export async function* readLines(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   let buffer = "";
-  let finished = false;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let newline = buffer.indexOf("\n");
-      while (newline >= 0) {
-        yield buffer.slice(0, newline).replace(/\r$/, "");
-        buffer = buffer.slice(newline + 1);
-        newline = buffer.indexOf("\n");
-      }
+  // Leaving the loop early (break, throw) ends the source's iteration, which cancels a web
+  // stream or destroys a socket's response: the upstream request ends too.
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let newline = buffer.indexOf("\n"); newline >= 0; newline = buffer.indexOf("\n", start)) {
+      const end = newline > start && buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+      yield buffer.slice(start, end);
+      start = newline + 1;
     }
-    buffer += decoder.decode();
-    finished = true;
-    if (buffer !== "") yield buffer.replace(/\r$/, "");
-  } finally {
-    // cancel() rejects when the body already failed; that failure is what the caller is handling
-    if (!finished) void reader.cancel().catch(() => undefined);
-    reader.releaseLock();
+    buffer = buffer.slice(start);
   }
+  buffer += decoder.decode();
+  if (buffer !== "") yield buffer.replace(/\r$/, "");
 }
 
 /**
  * The `data` payloads of a server-sent event stream. Multi-line data is joined with "\n" as the
  * spec says; comments (":") and the event/id/retry fields carry nothing an adapter needs.
  */
-export async function* readSseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+export async function* readSseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   let data: string[] = [];
   for await (const line of readLines(body)) {
     if (line === "") {

@@ -9,7 +9,7 @@ import type { Runtime } from "../runtime";
 import type { RoutingDecision } from "../routing/types";
 import { attemptProbes } from "./attempt-telemetry";
 import { runPlan, type AttemptRecord, type AttemptTarget } from "./attempts";
-import { backendErrorResponse, gatewayHeaders, jsonResponse, unexpectedErrorResponse } from "./responses";
+import { backendErrorResponse, EventStreamResponse, gatewayHeaders, jsonResponse, unexpectedErrorResponse } from "./responses";
 import { readJsonBody, requestIdFor } from "./request-input";
 import { routeChat } from "./route-request";
 import { parseChatRequest } from "./wire/chat-request";
@@ -180,7 +180,6 @@ async function streamChat(context: ChatContext, clientSignal: AbortSignal, runti
   countSelection(context, target.model);
   const id = completionId();
   const created = Math.floor(Date.now() / 1000);
-  const encoder = new TextEncoder();
   const accumulator = createMessageAccumulator();
   const signatures = createSignatureAppender({ format: config.ROUTER_SIGNATURE_FORMAT, model: target.model, enabled: config.ROUTER_SIGNATURE_ENABLED });
   const { events } = outcome.value;
@@ -201,51 +200,57 @@ async function streamChat(context: ChatContext, clientSignal: AbortSignal, runti
     logDecision(context, runtime, { id, target, attempts, usage, ttftMs, status: "ok" });
   };
 
-  const body = new ReadableStream<Uint8Array>({
-    start(stream) {
-      stream.enqueue(encoder.encode(sseData(buildChunk({ id, created, model: target.model, delta: { role: "assistant", content: "" }, finishReason: null }))));
-    },
-    async pull(stream) {
-      try {
-        const event = pending ?? (await nextEvent(events));
-        pending = undefined;
-        if (!event) throw new BackendFailure({ kind: "protocol", message: "the backend ended the stream without finishing it" });
+  // The chunks as text: the custom server writes them straight to the socket (EventStreamResponse).
+  async function* chunks(): AsyncGenerator<string> {
+    try {
+      yield sseData(buildChunk({ id, created, model: target.model, delta: { role: "assistant", content: "" }, finishReason: null }));
+      for (;;) {
+        let event: ChatEvent | undefined;
+        try {
+          event = pending ?? (await nextEvent(events));
+          pending = undefined;
+          if (!event) throw new BackendFailure({ kind: "protocol", message: "the backend ended the stream without finishing it" });
+        } catch (error) {
+          // After the first byte there is no fallback: one error event, and no [DONE].
+          const failure = error instanceof BackendFailure ? error.error : { kind: "protocol" as const, message: (error as Error).message };
+          const { status, message } = describeFailure(failure, target.model, config.ROUTER_GENERATION_TIMEOUT);
+          finish({ failure, message });
+          controller.abort();
+          yield sseError(status, message);
+          return;
+        }
         if (event.type === "delta") {
           accumulator.push(event);
           if (event.content) signatures.push(event.content);
           const delta = { content: event.content, reasoning: event.reasoning, toolCalls: event.toolCalls };
-          stream.enqueue(encoder.encode(sseData(buildChunk({ id, created, model: target.model, delta, finishReason: null }))));
-          return;
+          yield sseData(buildChunk({ id, created, model: target.model, delta, finishReason: null }));
+          continue;
         }
-        const hasToolCalls = accumulator.result().toolCalls.length > 0;
-        const tail = shouldSign({ enabled: config.ROUTER_SIGNATURE_ENABLED, responseFormat: context.chat.response_format, hasToolCalls }) ? signatures.finish() : "";
-        if (tail) stream.enqueue(encoder.encode(sseData(buildChunk({ id, created, model: target.model, delta: { content: tail }, finishReason: null }))));
-        stream.enqueue(encoder.encode(sseData(buildChunk({ id, created, model: target.model, delta: {}, finishReason: event.finishReason }))));
-        const usage = event.usage ?? estimateUsage(context.chat, accumulator.result().content ?? "");
         const answer = accumulator.result();
+        const hasToolCalls = answer.toolCalls.length > 0;
+        const tail = shouldSign({ enabled: config.ROUTER_SIGNATURE_ENABLED, responseFormat: context.chat.response_format, hasToolCalls }) ? signatures.finish() : "";
+        const usage = event.usage ?? estimateUsage(context.chat, answer.content ?? "");
         void rememberAnswer(context, target, runtime, { content: answer.content, reasoning: answer.reasoning, finishReason: event.finishReason, usage });
-        if (context.chat.includeUsage) stream.enqueue(encoder.encode(sseData(buildUsageChunk({ id, created, model: target.model, usage }))));
-        stream.enqueue(encoder.encode(SSE_DONE));
+        let out = tail ? sseData(buildChunk({ id, created, model: target.model, delta: { content: tail }, finishReason: null })) : "";
+        out += sseData(buildChunk({ id, created, model: target.model, delta: {}, finishReason: event.finishReason }));
+        if (context.chat.includeUsage) out += sseData(buildUsageChunk({ id, created, model: target.model, usage }));
         finish({ usage, finishReason: event.finishReason });
-        stream.close();
-      } catch (error) {
-        // After the first byte there is no fallback: one error event, and no [DONE].
-        const failure = error instanceof BackendFailure ? error.error : { kind: "protocol" as const, message: (error as Error).message };
-        const { status, message } = describeFailure(failure, target.model, config.ROUTER_GENERATION_TIMEOUT);
-        stream.enqueue(encoder.encode(sseError(status, message)));
-        finish({ failure, message });
-        stream.close();
-        controller.abort();
+        yield out + SSE_DONE;
+        return;
       }
-    },
-    cancel() {
-      // The client went away: stop the backend generating for nobody.
-      controller.abort(new DOMException("client disconnected", "AbortError"));
-      finish({ failure: { kind: "aborted", message: "client disconnected" }, message: "client disconnected" });
-    },
-  });
+    } finally {
+      cancel(); // the consumer stopped early
+    }
+  }
 
-  return new Response(body, {
+  // The client went away: stop the backend generating for nobody.
+  const cancel = () => {
+    if (finished) return;
+    controller.abort(new DOMException("client disconnected", "AbortError"));
+    finish({ failure: { kind: "aborted", message: "client disconnected" }, message: "client disconnected" });
+  };
+
+  return new EventStreamResponse(chunks(), {
     headers: {
       ...gatewayHeaders({ requestId: context.requestId, model: target.model, category: context.routed.decision?.analysis.category, overheadMs: ttftMs - backendMs }),
       "content-type": "text/event-stream; charset=utf-8",
@@ -253,7 +258,7 @@ async function streamChat(context: ChatContext, clientSignal: AbortSignal, runti
       connection: "keep-alive",
       "x-accel-buffering": "no",
     },
-  });
+  }, cancel);
 }
 
 /** The backend's answer, or a cached one when the same deterministic request was answered before. */

@@ -12,9 +12,120 @@ export function gatewayHeaders(facts: HeaderFacts): Record<string, string> {
   return headers;
 }
 
-// The JSON text of responses made by jsonResponse: the custom server (server/http) writes it as is
-// instead of reading the body stream back.
-const jsonPayloads = new WeakMap<Response, string>();
+/**
+ * A web Response whose body is produced on demand. Constructing a Response with a body builds a
+ * web ReadableStream at once (about 20 µs for a small JSON string, several times the rest of the
+ * response); the custom server (server/http) never needs that stream: it writes `payload` or
+ * iterates `chunks` straight to the socket. Everything else (Next's route pipeline, tests) reads
+ * the body as from any Response: the stream is then built on first use.
+ */
+abstract class DeferredBodyResponse extends Response {
+  #inner?: Response;
+
+  constructor(init: ResponseInit) {
+    super(null, init);
+  }
+
+  static {
+    // lib.dom declares body and bodyUsed as data properties, so TypeScript refuses accessor
+    // overrides; defined on the prototype they shadow Response's own accessors as intended.
+    Object.defineProperty(this.prototype, "body", {
+      get(this: DeferredBodyResponse) {
+        return this.inner().body;
+      },
+    });
+    Object.defineProperty(this.prototype, "bodyUsed", {
+      get(this: DeferredBodyResponse) {
+        return this.#inner?.bodyUsed ?? false;
+      },
+    });
+  }
+
+  protected abstract makeBody(): BodyInit;
+
+  /** The Response every body read goes to, built once on the first read (its headers give blob() its type). */
+  protected inner(): Response {
+    this.#inner ??= new Response(this.makeBody(), { headers: this.headers });
+    return this.#inner;
+  }
+
+  override text(): Promise<string> {
+    return this.inner().text();
+  }
+
+  override json(): Promise<unknown> {
+    return this.inner().json();
+  }
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.inner().arrayBuffer();
+  }
+
+  override blob(): Promise<Blob> {
+    return this.inner().blob();
+  }
+
+  override formData(): Promise<FormData> {
+    return this.inner().formData();
+  }
+}
+
+/** A JSON answer: its text is kept for the custom server, which writes it as is. */
+export class JsonResponse extends DeferredBodyResponse {
+  constructor(
+    readonly payload: string,
+    init: ResponseInit,
+  ) {
+    super(init);
+  }
+
+  protected makeBody(): BodyInit {
+    return this.payload;
+  }
+
+  override clone(): JsonResponse {
+    if (this.bodyUsed) throw new TypeError("Response.clone: Body has already been consumed.");
+    return new JsonResponse(this.payload, { status: this.status, statusText: this.statusText, headers: this.headers });
+  }
+}
+
+/**
+ * A server-sent event stream given as an async iterable of its text chunks. The custom server
+ * iterates it straight to the socket; a web body stream over the same iterable is built only when
+ * `body` is read. When the client leaves, the consumer calls `cancel` at once (a pending read may
+ * take a while to settle, and shutdown must not wait for it to have the request recorded), then
+ * ends the iteration.
+ */
+export class EventStreamResponse extends DeferredBodyResponse {
+  constructor(
+    readonly chunks: AsyncIterable<string>,
+    init: ResponseInit,
+    readonly cancel: () => void = () => {},
+  ) {
+    super(init);
+  }
+
+  protected makeBody(): BodyInit {
+    const iterator = this.chunks[Symbol.asyncIterator]();
+    const cancel = this.cancel;
+    const encoder = new TextEncoder();
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+      async cancel() {
+        cancel();
+        await iterator.return?.();
+      },
+    });
+  }
+
+  override clone(): Response {
+    throw new TypeError("An event stream cannot be cloned");
+  }
+}
 
 /** Response.json, keeping the serialized body for the custom server. */
 export function jsonResponse(value: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
@@ -22,14 +133,7 @@ export function jsonResponse(value: unknown, init: { status?: number; headers?: 
   const given = init.headers ?? {};
   // As Response.json: application/json unless the caller set a content type (one Headers, built by Response).
   const typed = Object.keys(given).some((name) => name.toLowerCase() === "content-type");
-  const response = new Response(text, { status: init.status, headers: typed ? given : { "content-type": "application/json", ...given } });
-  jsonPayloads.set(response, text);
-  return response;
-}
-
-/** The JSON text of a jsonResponse (undefined for any other response). */
-export function jsonPayload(response: Response): string | undefined {
-  return jsonPayloads.get(response);
+  return new JsonResponse(text, { status: init.status, headers: typed ? given : { "content-type": "application/json", ...given } });
 }
 
 export function errorResponse(status: number, message: string, options: { param?: string; code?: string; requestId: string; headers?: Record<string, string> }): Response {

@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { attachBody } from "../gateway/request-input";
-import { jsonPayload } from "../gateway/responses";
+import { EventStreamResponse, JsonResponse } from "../gateway/responses";
 
 // node:http ⇄ web Request/Response for the route handlers, without Next's request pipeline.
 
@@ -31,30 +31,77 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
-/** The web Request a route handler takes; its signal aborts when the client goes away first. */
-export function toWebRequest(req: IncomingMessage, res: ServerResponse, body: Buffer | undefined): Request {
-  const controller = new AbortController();
-  res.once("close", () => {
-    if (!res.writableFinished) controller.abort(new DOMException("client disconnected", "AbortError"));
-  });
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.set(name, value);
+/**
+ * What a route handler reads of a web Request (method, url, headers, signal; the body is handed
+ * over already read), over node's parsed request without copying it. Building an undici Request
+ * with its Headers and its own AbortSignal cost more than parsing the chat request's JSON; the
+ * /v1 handlers read nothing else, and everything else goes through Next with real Requests.
+ */
+class NodeRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: NodeHeaders;
+  readonly body = null;
+  readonly bodyUsed = false;
+  readonly #controller = new AbortController();
+
+  constructor(req: IncomingMessage, res: ServerResponse) {
+    this.method = req.method ?? "GET";
+    // The origin is never used by the handlers; only the path and query are.
+    this.url = `http://localhost${req.url ?? "/"}`;
+    this.headers = new NodeHeaders(req.headers);
+    res.once("close", () => {
+      if (!res.writableFinished) this.#controller.abort(new DOMException("client disconnected", "AbortError"));
+    });
   }
-  // The origin is never used by the handlers; only the path and query are. The body is handed over
-  // as the bytes read (readJsonBody takes them), not as a web stream: building that stream and
-  // reading it back cost more than the handler's JSON parse.
-  const request = new Request(`http://localhost${req.url ?? "/"}`, { method: req.method, headers, signal: controller.signal });
+
+  /** Aborts when the client goes away before the response is complete. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+}
+
+/** Headers' read side over node's header object (names already lower-case; repeats joined by node). */
+class NodeHeaders {
+  constructor(private readonly raw: IncomingHttpHeaders) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
+
+  forEach(callback: (value: string, name: string) => void): void {
+    for (const [name, value] of this.entries()) callback(value, name);
+  }
+
+  *entries(): IterableIterator<[string, string]> {
+    for (const name of Object.keys(this.raw).sort()) {
+      const value = this.get(name);
+      if (value !== null) yield [name, value];
+    }
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+}
+
+/** The Request a /v1 route handler takes (see NodeRequest); its signal aborts when the client goes away first. */
+export function toWebRequest(req: IncomingMessage, res: ServerResponse, body: Buffer | undefined): Request {
+  const request = new NodeRequest(req, res) as unknown as Request;
   if (body) attachBody(request, body);
   return request;
 }
 
 /**
- * Writes a web Response. Event streams are piped chunk by chunk, waiting for the socket to drain
- * (backpressure), and cancelled when the client leaves; other bodies are small JSON or text and
- * go out in one write with a Content-Length.
+ * Writes a web Response. An EventStreamResponse's chunks and a JsonResponse's text go to the
+ * socket directly; any other event stream is piped from its body. Streams wait for the socket to
+ * drain (backpressure) and stop when the client leaves; other bodies are small JSON or text and go
+ * out in one write with a Content-Length.
  */
 export async function sendWebResponse(res: ServerResponse, response: Response, method = "GET"): Promise<void> {
   const headers: Record<string, string | string[]> = {};
@@ -63,31 +110,62 @@ export async function sendWebResponse(res: ServerResponse, response: Response, m
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length) headers["set-cookie"] = cookies;
-  const streamed = response.body !== null && response.headers.get("content-type")?.startsWith("text/event-stream") === true;
-  if (!streamed) {
-    const json = jsonPayload(response);
-    const payload = json !== undefined ? Buffer.from(json) : response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
-    if (payload) headers["content-length"] = String(payload.byteLength);
-    res.writeHead(response.status, headers);
-    res.end(method === "HEAD" ? undefined : payload);
-    return;
-  }
-  res.writeHead(response.status, headers);
+  if (response instanceof EventStreamResponse) return sendChunks(res, response.status, headers, response.chunks, response.cancel);
+  if (response instanceof JsonResponse) return sendWhole(res, response.status, headers, Buffer.from(response.payload), method);
+  if (response.body === null) return sendWhole(res, response.status, headers, undefined, method);
+  if (response.headers.get("content-type")?.startsWith("text/event-stream")) return sendChunks(res, response.status, headers, response.body);
+  return sendWhole(res, response.status, headers, Buffer.from(await response.arrayBuffer()), method);
+}
+
+function sendWhole(res: ServerResponse, status: number, headers: Record<string, string | string[]>, payload: Buffer | undefined, method: string): void {
+  if (payload) headers["content-length"] = String(payload.byteLength);
+  res.writeHead(status, headers);
+  res.end(method === "HEAD" ? undefined : payload);
+}
+
+/**
+ * Streams chunks as they come. Chunks that arrive in the same turn of the event loop leave in one
+ * socket write (cork until the next tick): a model server often sends several tokens in one TCP
+ * read, and a write per token was a system call each.
+ */
+async function sendChunks(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | string[]>,
+  chunks: AsyncIterable<string | Uint8Array>,
+  cancel: () => void = () => {},
+): Promise<void> {
+  res.writeHead(status, headers);
   res.flushHeaders();
-  const reader = response.body!.getReader();
-  const cancel = () => void reader.cancel().catch(() => undefined);
-  res.once("close", cancel);
+  const iterator = chunks[Symbol.asyncIterator]();
+  let closed = false;
+  const stop = () => {
+    closed = true;
+    cancel();
+    void iterator.return?.()?.catch(() => undefined);
+  };
+  res.once("close", stop);
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    res.uncork();
+  };
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!res.write(value)) await drained(res);
+      const next = await iterator.next();
+      if (next.done || closed) break;
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(uncork);
+      }
+      if (!res.write(next.value)) await drained(res);
     }
     res.end();
   } catch {
     res.destroy(); // the stream failed mid-way: the client sees a cut connection, as with Next
   } finally {
-    res.off("close", cancel);
+    res.off("close", stop);
   }
 }
 

@@ -1,7 +1,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
+import { routingDecisions } from "../db/schema";
 import { startHarness, type Harness } from "../gateway/test-harness";
 import { createRouterServer, type RouterServer } from "./server";
 
@@ -26,8 +28,8 @@ afterEach(async () => {
 });
 
 /** The harness supplies runtime and fleet; the server under test is createRouterServer's. */
-async function start(env: Record<string, string> = {}): Promise<Running> {
-  const harness = await startHarness({ database, env: (simUrl) => ({ ROUTER_OLLAMA_URL: simUrl, ROUTER_SIGNATURE_ENABLED: "false", ...env }) });
+async function start(env: Record<string, string> = {}, timeScale?: number): Promise<Running> {
+  const harness = await startHarness({ database, sim: timeScale === undefined ? undefined : { timeScale }, env: (simUrl) => ({ ROUTER_OLLAMA_URL: simUrl, ROUTER_SIGNATURE_ENABLED: "false", ...env }) });
   const fallback: string[] = [];
   const router = createRouterServer(harness.runtime, (req, res) => {
     fallback.push(`${req.method} ${req.url}`);
@@ -70,6 +72,20 @@ describe("custom server", () => {
     const text = await answer.text();
     expect(text.match(/^data: /gm)!.length).toBeGreaterThan(2);
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
+
+  it("stops the upstream stream when the client leaves, and records the request as cut (499) at once", async () => {
+    const { url, harness } = await start({}, 1); // real-time pacing: still streaming when the client leaves
+    const answer = await chat(url, {}, chatBody({ model: "deepseek-r1:14b", stream: true, max_tokens: 400 }));
+    const reader = answer.body!.getReader();
+    await reader.read();
+    const requestId = answer.headers.get("x-request-id")!;
+    await reader.cancel();
+    await expect.poll(async () => (await (await fetch(`${harness.sim.url}/__sim/state`)).json()).abortedRequests, { timeout: 5000 }).toBe(1);
+    await harness.runtime.decisions.flush();
+    const rows = await database.db.select().from(routingDecisions).where(eq(routingDecisions.requestId, requestId));
+    expect(rows).toMatchObject([{ status: "error", error: "client disconnected" }]);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/smarterrouter_requests_total\{endpoint="\/v1\/chat\/completions",method="POST",status="499"\} 1/);
   });
 
   it("answers an empty, malformed or non-JSON body as the handlers do under Next, with JSON errors", async () => {

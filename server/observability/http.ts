@@ -1,4 +1,5 @@
 import { context } from "@opentelemetry/api";
+import { EventStreamResponse } from "../gateway/responses";
 import type { Logger } from "./logger";
 import { recordHttpRequest, recordOverhead } from "./metrics";
 import { processLogger } from "./process-logger";
@@ -57,14 +58,41 @@ export function withObservability(endpoint: string, handler: RouteHandler, optio
       finish(undefined, 500);
       throw error;
     }
-    if (!response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    // 499 (client closed request) when the client leaves before the stream ends.
+    let ended = false;
+    const onEnd = (cancelled: boolean) => {
+      if (ended) return;
+      ended = true;
+      finish(response, cancelled ? 499 : response.status);
+    };
+    if (response instanceof EventStreamResponse) {
+      const init = { status: response.status, statusText: response.statusText, headers: response.headers };
+      return new EventStreamResponse(observeChunksEnd(response.chunks, onEnd), init, () => {
+        response.cancel();
+        onEnd(true);
+      });
+    }
+    // Content type first: reading `body` builds a deferred response's stream.
+    if (!response.headers.get("content-type")?.startsWith("text/event-stream") || !response.body) {
       finish(response, response.status);
       return response;
     }
-    // 499 (client closed request) when the client leaves before the stream ends.
-    const body = observeStreamEnd(response.body, (cancelled) => finish(response, cancelled ? 499 : response.status));
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(observeStreamEnd(response.body, onEnd), { status: response.status, statusText: response.statusText, headers: response.headers });
   };
+}
+
+/** The same chunks; `onEnd` (which runs once) when they end or fail (false) or the consumer stops early (true). */
+async function* observeChunksEnd<T>(source: AsyncIterable<T>, onEnd: (cancelled: boolean) => void): AsyncGenerator<T> {
+  let done = false;
+  try {
+    yield* source;
+    done = true;
+  } catch (error) {
+    done = true;
+    throw error;
+  } finally {
+    onEnd(!done);
+  }
 }
 
 function observeStreamEnd(source: ReadableStream<Uint8Array>, onEnd: (cancelled: boolean) => void): ReadableStream<Uint8Array> {
