@@ -54,11 +54,13 @@ export async function startServer(options: {
   readyUrl: string;
   readyInit?: RequestInit;
   timeoutMs?: number;
+  /** Working directory; the repository root unless given. */
+  cwd?: string;
 }): Promise<Server> {
   let output = "";
   const started = performance.now();
   const child = spawn(options.command, options.args, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -24,6 +24,9 @@ const POSTGRES = process.argv.includes("--postgres");
 // --quick: no `next start` router (the slowest target), for iterating on the hot path.
 const QUICK = process.argv.includes("--quick");
 // env BENCH_ONLY: a comma-separated subset of the workloads, e.g. "whole-32,stream-32".
+// env BENCH_BASELINE_DIR: another checkout (with node_modules and a production build), whose
+// router runs beside this one on every workload: before/after figures from the same run.
+const BASELINE_DIR = process.env.BENCH_BASELINE_DIR;
 const ONLY = process.env.BENCH_ONLY?.split(",");
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? "8") * 1000;
 const SERIAL_WARMUP = 50;
@@ -31,7 +34,6 @@ const SERIAL_REQUESTS = 300;
 const CONCURRENCY = 32;
 const MODEL = "llama3.2:3b";
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
-const START_SCRIPT = path.join(ROOT, "scripts", "start.ts");
 const TSX_BIN = path.join(ROOT, "node_modules", ".bin", "tsx");
 const PORTKEY_BIN = path.join(ROOT, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js");
 const FLOOR_SCRIPT = path.join(ROOT, "scripts", "bench", "floor-proxy.ts");
@@ -82,7 +84,7 @@ async function startPortkey(simPort: number): Promise<{ server?: Server; target?
  * runs) in the node process itself (`--import tsx`, so RSS and --cpu-prof see the server, not a
  * wrapper); "next" runs `next start` on the same build.
  */
-async function startRouter(kind: "custom" | "next", simPort: number, profileDir?: string): Promise<{ server: Server; drop: () => Promise<void> }> {
+async function startRouter(kind: "custom" | "next", simPort: number, profileDir?: string, root = ROOT): Promise<{ server: Server; drop: () => Promise<void> }> {
   const port = await freePort();
   const database = POSTGRES ? await createTestPostgresDatabase() : undefined;
   const dataDir = database ? undefined : mkdtempSync(path.join(os.tmpdir(), "smarterrouter-bench-"));
@@ -90,10 +92,11 @@ async function startRouter(kind: "custom" | "next", simPort: number, profileDir?
   // env BENCH_ROUTER_NODE_ARGS: node flags NODE_OPTIONS refuses (e.g. --trace-deopt), for diagnosis.
   const profile = [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_ROUTER_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
   const server = await startServer({
-    name: kind === "custom" ? "router" : "router (next start)",
+    name: root !== ROOT ? "router (baseline)" : kind === "custom" ? "router" : "router (next start)",
     port,
+    cwd: root,
     command: process.execPath,
-    args: kind === "custom" ? [...profile, "--import", "tsx", START_SCRIPT] : [...profile, NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)],
+    args: kind === "custom" ? [...profile, "--import", "tsx", path.join(root, "scripts", "start.ts")] : [...profile, NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)],
     env: {
       NODE_ENV: "production",
       ROUTER_HOST: "127.0.0.1",
@@ -103,6 +106,10 @@ async function startRouter(kind: "custom" | "next", simPort: number, profileDir?
       ROUTER_LOG_LEVEL: "WARNING",
       ROUTER_SIGNATURE_ENABLED: "false",
       ROUTER_CACHE_ENABLED: "false",
+      // Profiling new models is background work that runs once per model (prompts to the fleet,
+      // graders in worker threads): left on, it runs through the first minute of the benchmark,
+      // loading the fleet and both routers. The benchmark measures the request path.
+      ROUTER_PROFILE_AUTO: "false",
       ...(process.env.BENCH_ROUTER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_ROUTER_NODE_OPTIONS } : {}),
     },
     readyUrl: `http://127.0.0.1:${port}/health`,
@@ -162,6 +169,12 @@ function compare(label: string, router: WorkloadFigures, direct: WorkloadFigures
   };
 }
 
+function gitRevision(dir: string): string {
+  const result = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: dir, encoding: "utf8" });
+  const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: dir, encoding: "utf8" }).stdout.trim() ? "+changes" : "";
+  return result.status === 0 ? `${result.stdout.trim()}${dirty}` : "unknown";
+}
+
 /** scripts/bench-routing.ts (selectModels over 50 models, per-call p50/p99) as its output lines. */
 function routingMicroBenchmark(): string[] {
   const result = spawnSync(TSX_BIN, [path.join(ROOT, "scripts", "bench-routing.ts")], { cwd: ROOT, encoding: "utf8" });
@@ -211,6 +224,18 @@ async function main(): Promise<void> {
       pid: viaNext.server.child.pid,
     };
 
+    const previous = BASELINE_DIR && !PROFILE ? await startRouter("custom", simPort, undefined, path.resolve(BASELINE_DIR)) : undefined;
+    if (previous) {
+      servers.push(previous.server);
+      databases.push(previous.drop);
+    }
+    const previousTarget: Target | undefined = previous && {
+      name: "router@baseline (auto)",
+      port: previous.server.port,
+      path: "/v1/chat/completions",
+      model: "smarterrouter/main",
+      pid: previous.server.child.pid,
+    };
     const floorPort = await freePort();
     const floorServer = PROFILE
       ? undefined
@@ -245,6 +270,12 @@ async function main(): Promise<void> {
       workloads.push(auto);
       comparisons.push(compare("router (auto) − direct", auto, baseline));
       if (PROFILE) continue;
+      if (previousTarget) {
+        const before = await measure(previousTarget, stream, concurrency);
+        workloads.push(before);
+        comparisons.push(compare("router@baseline (auto) − direct", before, baseline));
+        comparisons.push(compare("router (auto) vs router@baseline (auto)", auto, before));
+      }
       if (floor) {
         const bare = await measure(floor, stream, concurrency);
         workloads.push(bare);
@@ -279,7 +310,7 @@ async function main(): Promise<void> {
         platform: `${os.platform()} ${os.release()}`,
         totalMemMiB: Math.round(os.totalmem() / 1024 / 1024),
       },
-      settings: { database: POSTGRES ? "postgres" : "pglite (embedded)", routerNodeOptions: process.env.BENCH_ROUTER_NODE_OPTIONS ?? "none", serialWarmup: SERIAL_WARMUP, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
+      settings: { commit: gitRevision(ROOT), baseline: BASELINE_DIR ? gitRevision(BASELINE_DIR) : "none", database: POSTGRES ? "postgres" : "pglite (embedded)", routerNodeOptions: process.env.BENCH_ROUTER_NODE_OPTIONS ?? "none", serialWarmup: SERIAL_WARMUP, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
       coldStartMs: {
         simulator: sim.coldStartMs,
         router: router.coldStartMs,

@@ -21,6 +21,20 @@ function agentFor(url: URL): http.Agent {
   return agent;
 }
 
+// Backend URLs are a few per backend (base URL + API path): parsed once, not on every request.
+const parsedUrls = new Map<string, URL>();
+const MAX_PARSED_URLS = 1_000;
+
+function parsedUrl(url: string): URL {
+  let parsed = parsedUrls.get(url);
+  if (!parsed) {
+    if (parsedUrls.size >= MAX_PARSED_URLS) parsedUrls.clear();
+    parsed = new URL(url);
+    parsedUrls.set(url, parsed);
+  }
+  return parsed;
+}
+
 const utf8 = new TextDecoder();
 
 /**
@@ -98,7 +112,7 @@ export class BackendResponse {
 export function postRequest(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<BackendResponse> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const target = new URL(url);
+    const target = parsedUrl(url);
     const payload = Buffer.from(body);
     const client = target.protocol === "https:" ? https : http;
     const req = client.request(target, { method: "POST", agent: agentFor(target), headers: { ...headers, "content-length": String(payload.byteLength) } });

@@ -50,7 +50,7 @@ async function serveChatCompletions(request: Request, runtime: Runtime): Promise
   try {
     const body = await readJsonBody(request, config.ROUTER_MAX_BODY_BYTES);
     const parsed = parseChatRequest(body, { maxMessages: config.ROUTER_MAX_MESSAGES, maxContentChars: MAX_CONTENT_CHARS });
-    const requestedModel = new URL(request.url).searchParams.get("model") ?? parsed.model;
+    const requestedModel = (request.url.includes("?") ? new URL(request.url).searchParams.get("model") : null) ?? parsed.model;
     const messages = stripSignaturesFromHistory(parsed.request.messages, config.ROUTER_SIGNATURE_FORMAT);
     const chat: Omit<ChatRequest, "model"> = { ...parsed.request, messages, keepAlive: config.ROUTER_MODEL_KEEP_ALIVE };
     await registry.ensureFresh(config.ROUTER_POLLING_INTERVAL * 1000);

@@ -2,7 +2,7 @@ import { trace } from "@opentelemetry/api";
 import { resolveClientIp } from "../limits/client-ip";
 import { recordRateLimitHit } from "../observability/metrics";
 import type { Runtime } from "../runtime";
-import { errorResponse } from "./responses";
+import { errorResponse, withHeaders } from "./responses";
 import { requestIdFor } from "./request-input";
 import { withClientKey } from "./client-key";
 import { checkTokenBudget } from "./token-limit";
@@ -43,9 +43,5 @@ export async function withRateLimit(request: Request, runtime: Runtime, target: 
     const overBudget = await checkTokenBudget(request, runtime, { scope: "client", id: client, endpoint: target.endpoint });
     if (overBudget) return overBudget;
   }
-  const response = await guarded();
-  // Copy into a fresh Response: headers of some responses (e.g. proxied streams) are immutable.
-  const merged = new Headers(response.headers);
-  for (const [name, value] of Object.entries(headers)) merged.set(name, value);
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: merged });
+  return withHeaders(await guarded(), headers);
 }

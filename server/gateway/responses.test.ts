@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EventStreamResponse, jsonResponse, JsonResponse } from "./responses";
+import { EventStreamResponse, jsonResponse, JsonResponse, withHeaders } from "./responses";
 
 // The deferred responses must read like any Response to Next's pipeline and to tests: only the
 // custom server takes their shortcut (payload, chunks).
@@ -50,5 +50,20 @@ describe("EventStreamResponse", () => {
     await reader.cancel();
     expect(cancelled).toBe(1);
     expect(cleanedUp).toBe(true);
+  });
+});
+
+describe("withHeaders", () => {
+  it("adds headers to the router's own response in place, and copies one whose headers are immutable", async () => {
+    const own = jsonResponse({ a: 1 });
+    expect(withHeaders(own, { "x-ratelimit-limit": "60" })).toBe(own);
+    expect(own.headers.get("x-ratelimit-limit")).toBe("60");
+
+    const fetched = Response.redirect("http://localhost/elsewhere", 302); // immutable headers, as from fetch()
+    const copy = withHeaders(fetched, { "x-ratelimit-limit": "60" });
+    expect(copy).not.toBe(fetched);
+    expect(copy.status).toBe(302);
+    expect(copy.headers.get("location")).toBe("http://localhost/elsewhere");
+    expect(copy.headers.get("x-ratelimit-limit")).toBe("60");
   });
 });

@@ -127,6 +127,20 @@ export class EventStreamResponse extends DeferredBodyResponse {
   }
 }
 
+/**
+ * `response` with `headers` added. The router's own responses take them in place (a copy would
+ * build a deferred body); a response with immutable headers (a fetched one) is copied.
+ */
+export function withHeaders(response: Response, headers: Record<string, string>): Response {
+  if (response instanceof DeferredBodyResponse) {
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    return response;
+  }
+  const merged = new Headers(response.headers);
+  for (const [name, value] of Object.entries(headers)) merged.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: merged });
+}
+
 /** Response.json, keeping the serialized body for the custom server. */
 export function jsonResponse(value: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   const text = JSON.stringify(value);
