@@ -29,6 +29,7 @@ const QUICK = process.argv.includes("--quick");
 const BASELINE_DIR = process.env.BENCH_BASELINE_DIR;
 const ONLY = process.env.BENCH_ONLY?.split(",");
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? "8") * 1000;
+const WARMUP_MS = 3_000;
 const SERIAL_WARMUP = 50;
 const SERIAL_REQUESTS = 300;
 const CONCURRENCY = 32;
@@ -252,6 +253,11 @@ async function main(): Promise<void> {
     const portkey = PROFILE ? { status: "skipped (--profile)" } : await startPortkey(simPort);
     if ("server" in portkey && portkey.server) servers.push(portkey.server);
 
+    // Every server is warmed up under load first: V8 optimises a request path only after many
+    // calls, and the first workload (c=1) would otherwise measure half-compiled code.
+    for (const target of [direct, routed, explicit, floor, previousTarget, nextStart, "target" in portkey ? portkey.target : undefined]) {
+      if (target) await runLoad(target, { stream: false, concurrency: CONCURRENCY, stop: { durationMs: WARMUP_MS } });
+    }
     const before = await decisionMetrics(routerPort);
     const workloads: WorkloadFigures[] = [];
     const comparisons: Comparison[] = [];
@@ -310,7 +316,7 @@ async function main(): Promise<void> {
         platform: `${os.platform()} ${os.release()}`,
         totalMemMiB: Math.round(os.totalmem() / 1024 / 1024),
       },
-      settings: { commit: gitRevision(ROOT), baseline: BASELINE_DIR ? gitRevision(BASELINE_DIR) : "none", database: POSTGRES ? "postgres" : "pglite (embedded)", routerNodeOptions: process.env.BENCH_ROUTER_NODE_OPTIONS ?? "none", serialWarmup: SERIAL_WARMUP, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
+      settings: { commit: gitRevision(ROOT), warmupS: WARMUP_MS / 1000, baseline: BASELINE_DIR ? gitRevision(BASELINE_DIR) : "none", database: POSTGRES ? "postgres" : "pglite (embedded)", routerNodeOptions: process.env.BENCH_ROUTER_NODE_OPTIONS ?? "none", serialWarmup: SERIAL_WARMUP, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
       coldStartMs: {
         simulator: sim.coldStartMs,
         router: router.coldStartMs,
