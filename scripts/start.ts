@@ -14,6 +14,7 @@ import { lazyHandler } from "../server/http/lazy-handler";
 import { serve } from "../server/http/serve";
 import { getRuntime } from "../server/runtime";
 
+// One level below the root, as this file is, is also where its bundle runs from (build/start.js).
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 // What `next start` sets; Next (imported below, after this) reads it when it loads.

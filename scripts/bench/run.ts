@@ -31,7 +31,7 @@ const SERIAL_REQUESTS = 300;
 const CONCURRENCY = 32;
 const MODEL = "llama3.2:3b";
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
-const START_SCRIPT = path.join(ROOT, "scripts", "start.ts");
+const START_SCRIPT = path.join(ROOT, "scripts", "start.mjs");
 const TSX_BIN = path.join(ROOT, "node_modules", ".bin", "tsx");
 const PORTKEY_BIN = path.join(ROOT, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js");
 const FLOOR_SCRIPT = path.join(ROOT, "scripts", "bench", "floor-proxy.ts");
@@ -78,9 +78,9 @@ async function startPortkey(simPort: number): Promise<{ server?: Server; target?
 }
 
 /**
- * One router process on its own embedded database. "custom" runs scripts/start.ts (what `npm start`
- * runs) in the node process itself (`--import tsx`, so RSS and --cpu-prof see the server, not a
- * wrapper); "next" runs `next start` on the same build.
+ * One router process on its own embedded database. "custom" runs what `npm start` runs
+ * (`node scripts/start.mjs`, so RSS and --cpu-prof see the server itself); "next" runs `next start`
+ * on the same build.
  */
 async function startRouter(kind: "custom" | "next", simPort: number, profileDir?: string): Promise<{ server: Server; drop: () => Promise<void> }> {
   const port = await freePort();
@@ -93,7 +93,7 @@ async function startRouter(kind: "custom" | "next", simPort: number, profileDir?
     name: kind === "custom" ? "router" : "router (next start)",
     port,
     command: process.execPath,
-    args: kind === "custom" ? [...profile, "--import", "tsx", START_SCRIPT] : [...profile, NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)],
+    args: kind === "custom" ? [...profile, START_SCRIPT] : [...profile, NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)],
     env: {
       NODE_ENV: "production",
       ROUTER_HOST: "127.0.0.1",
