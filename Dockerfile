@@ -23,16 +23,17 @@ WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 ROUTER_HOST=0.0.0.0 ROUTER_PORT=11436
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/.next ./.next
-# scripts/start.ts validates the configuration, then runs `next start`; migrations (drizzle/) run at
-# start-up; server/ and tsconfig.json are there for tsx (start script, simulated fleet).
-COPY package.json package-lock.json next.config.ts tsconfig.json ENV_DEFAULT ./
+# scripts/start.mjs bundles scripts/start.ts with what it imports (server/, instrumentation.node.ts)
+# into build/ at the first start and runs it: validate the configuration, serve; migrations
+# (drizzle/) run at start-up; tsconfig.json is there for tsx (simulated fleet).
+COPY package.json package-lock.json next.config.ts tsconfig.json ENV_DEFAULT instrumentation.node.ts ./
 COPY drizzle ./drizzle
 COPY server ./server
 COPY scripts ./scripts
-# Without DATABASE_URL the embedded database lives in /app/data: give it to the runtime user.
-RUN mkdir -p data .next/cache && chown -R node:node data .next/cache
+# Without DATABASE_URL the embedded database lives in /app/data; build/ holds the server bundle.
+RUN mkdir -p data .next/cache build && chown -R node:node data .next/cache build
 USER node
 EXPOSE 11436
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:11436/health').then(r=>process.exit(r.status<500?0:1)).catch(()=>process.exit(1))"
-CMD ["node_modules/.bin/tsx", "scripts/start.ts"]
+CMD ["node", "scripts/start.mjs"]

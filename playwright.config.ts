@@ -42,7 +42,7 @@ export default defineConfig({
     },
     {
       // As `npm start` runs it: the custom server (server/http) in front of the production build.
-      command: "npx tsx scripts/start.ts",
+      command: "node scripts/start.mjs",
       url: `${baseURL}/health`,
       reuseExistingServer: false,
       timeout: 90_000,

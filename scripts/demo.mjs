@@ -9,7 +9,7 @@ const SIM_PORT = 11435;
 
 const children = [
   spawn(tsx, ["server/simulator/main.ts", "--port", String(SIM_PORT)], { cwd: root, stdio: "inherit" }),
-  spawn(tsx, ["scripts/start.ts"], {
+  spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, ROUTER_PROVIDER: "ollama", ROUTER_OLLAMA_URL: `http://127.0.0.1:${SIM_PORT}` },

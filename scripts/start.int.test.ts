@@ -7,7 +7,7 @@ const root = path.resolve(import.meta.dirname, "..");
 function start(env: Record<string, string>) {
   // An empty ROUTER_* environment plus the bad value: the test must not depend on the caller's shell.
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("ROUTER_") && key !== "DATABASE_URL"));
-  return spawnSync(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/start.ts"], {
+  return spawnSync(process.execPath, ["scripts/start.mjs"], {
     cwd: root,
     env: { ...clean, NODE_ENV: "production", ...env },
     encoding: "utf8",

@@ -1,7 +1,8 @@
 // `npm start`: validate configuration, build once if there is no production build, then serve
 // on ROUTER_HOST:ROUTER_PORT through the custom server (server/http): /v1/*, /health and /metrics
-// straight to their handlers, everything else through Next. Bad configuration ends here with one
-// line per problem.
+// straight to their handlers, everything else through Next, which is loaded by the first request
+// for it (an API-only router never pays its memory). Bad configuration ends here with one line
+// per problem.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -9,9 +10,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bootServer } from "../server/boot";
 import { ConfigError, getConfig } from "../server/config/env";
+import { lazyHandler } from "../server/http/lazy-handler";
 import { serve } from "../server/http/serve";
 import { getRuntime } from "../server/runtime";
 
+// One level below the root, as this file is, is also where its bundle runs from (build/start.js).
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 // What `next start` sets; Next (imported below, after this) reads it when it loads.
@@ -40,7 +43,16 @@ if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
 // Next's instrumentation hook (in app.prepare) finds it on globalThis and reuses it.
 await bootServer();
 const runtime = await getRuntime();
-const { default: next } = await import("next");
-const app = next({ dev: false, dir: root, hostname: config.ROUTER_HOST, port: config.ROUTER_PORT });
-await app.prepare();
-await serve(runtime, app.getRequestHandler());
+// Here rather than in Next's instrumentation hook, which runs only once Next is loaded. The SDK
+// is imported only when it is used.
+if (config.OTEL_EXPORTER_OTLP_ENDPOINT) (await import("../instrumentation.node")).startTracingFromConfig();
+const loadNext = async () => {
+  const started = performance.now();
+  runtime.logger.info("loading Next for the console, tRPC and /admin/* (first request for them)");
+  const { default: next } = await import("next");
+  const app = next({ dev: false, dir: root, hostname: config.ROUTER_HOST, port: config.ROUTER_PORT });
+  await app.prepare();
+  runtime.logger.info(`Next loaded in ${Math.round(performance.now() - started)} ms`);
+  return app.getRequestHandler();
+};
+await serve(runtime, lazyHandler(loadNext, (error) => runtime.logger.error("could not load Next: console, tRPC and /admin/* answer 503 until it loads", { error })));

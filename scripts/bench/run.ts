@@ -80,10 +80,16 @@ async function startPortkey(simPort: number): Promise<{ server?: Server; target?
   }
 }
 
+/** What `npm start` runs in `root`: scripts/start.mjs, or tsx on scripts/start.ts in a baseline checkout older than it. */
+function startCommand(root: string): string[] {
+  const launcher = path.join(root, "scripts", "start.mjs");
+  return existsSync(launcher) ? [launcher] : ["--import", "tsx", path.join(root, "scripts", "start.ts")];
+}
+
 /**
- * One router process on its own embedded database. "custom" runs scripts/start.ts (what `npm start`
- * runs) in the node process itself (`--import tsx`, so RSS and --cpu-prof see the server, not a
- * wrapper); "next" runs `next start` on the same build.
+ * One router process on its own embedded database. "custom" runs what `npm start` runs
+ * (`node scripts/start.mjs`, so RSS and --cpu-prof see the server itself); "next" runs `next start`
+ * on the same build.
  */
 async function startRouter(kind: "custom" | "next", simPort: number, profileDir?: string, root = ROOT): Promise<{ server: Server; drop: () => Promise<void> }> {
   const port = await freePort();
@@ -97,7 +103,7 @@ async function startRouter(kind: "custom" | "next", simPort: number, profileDir?
     port,
     cwd: root,
     command: process.execPath,
-    args: kind === "custom" ? [...profile, "--import", "tsx", path.join(root, "scripts", "start.ts")] : [...profile, NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)],
+    args: kind === "custom" ? [...profile, ...startCommand(root)] : [...profile, NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)],
     env: {
       NODE_ENV: "production",
       ROUTER_HOST: "127.0.0.1",
