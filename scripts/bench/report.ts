@@ -23,7 +23,8 @@ export interface BenchReport {
   machine: { node: string; cpus: number; cpuModel: string; platform: string; totalMemMiB: number };
   settings: Record<string, number | string>;
   coldStartMs: { simulator: number; router: number; routerNextStart?: number; portkey?: number };
-  routerRssMiB: { start?: number; peak?: number; end?: number; nextStartEnd?: number };
+  /** withConsole: after the first console request has loaded Next (npm start loads it lazily). */
+  routerRssMiB: { start?: number; peak?: number; end?: number; withConsole?: number; nextStartEnd?: number };
   /** scripts/bench-routing.ts output: selectModels over 50 models. */
   routingMicroBenchmark?: string[];
   decision: { count: number; meanMs: number };
@@ -77,7 +78,9 @@ export function renderMarkdown(report: BenchReport): string {
     `- Cold start (spawn → first 200 on /health): ${f(cold.router, 0)} ms (under next start ${f(cold.routerNextStart, 0)} ms, simulator ${f(cold.simulator, 0)} ms${cold.portkey === undefined ? "" : `, Portkey ${f(cold.portkey, 0)} ms`})`,
   );
   const rss = report.routerRssMiB;
-  lines.push(`- RSS: start ${f(rss.start, 1)} MiB, peak ${f(rss.peak, 1)} MiB, end ${f(rss.end, 1)} MiB (under next start, end: ${f(rss.nextStartEnd, 1)} MiB)`);
+  lines.push(
+    `- RSS: start ${f(rss.start, 1)} MiB, peak ${f(rss.peak, 1)} MiB, end ${f(rss.end, 1)} MiB; after one console request has loaded Next ${f(rss.withConsole, 1)} MiB (under next start, end: ${f(rss.nextStartEnd, 1)} MiB)`,
+  );
   lines.push(`- Routing decision (smarterrouter_routing_decision_duration_seconds): ${report.decision.count} decisions, mean ${f(report.decision.meanMs, 3)} ms`);
   lines.push(`- Portkey: ${report.portkey.status}`, "");
   if (report.routingMicroBenchmark) lines.push("Routing decision alone (`scripts/bench-routing.ts`, in-process):", "", "```", ...report.routingMicroBenchmark, "```", "");

@@ -310,6 +310,11 @@ async function main(): Promise<void> {
     }
     const after = await decisionMetrics(routerPort);
     const peak = sampler.stop();
+    const rssEnd = rssMiB(router.child.pid);
+    // npm start loads Next (console, tRPC, /admin/*) on the first request for it: one such request
+    // shows what an operator who opens the console holds.
+    const consoleStatus = (await fetch(`http://127.0.0.1:${routerPort}/console/login`)).status;
+    const rssWithConsole = consoleStatus === 200 ? rssMiB(router.child.pid) : undefined;
     const routing = PROFILE ? undefined : routingMicroBenchmark();
     const decisions = after.count - before.count;
 
@@ -329,7 +334,7 @@ async function main(): Promise<void> {
         routerNextStart: viaNext?.server.coldStartMs,
         portkey: "server" in portkey ? portkey.server?.coldStartMs : undefined,
       },
-      routerRssMiB: { start: rssStart, peak, end: rssMiB(router.child.pid), nextStartEnd: rssMiB(viaNext?.server.child.pid) },
+      routerRssMiB: { start: rssStart, peak, end: rssEnd, withConsole: rssWithConsole, nextStartEnd: rssMiB(viaNext?.server.child.pid) },
       routingMicroBenchmark: routing,
       decision: { count: decisions, meanMs: decisions > 0 ? ((after.sum - before.sum) / decisions) * 1000 : Number.NaN },
       workloads,
