@@ -9,7 +9,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bootServer } from "../server/boot";
+import { databaseTarget } from "../server/config/database";
 import { ConfigError, getConfig } from "../server/config/env";
+import { initPgliteCluster } from "../server/db/client";
 import { lazyHandler } from "../server/http/lazy-handler";
 import { serve } from "../server/http/serve";
 import { getRuntime } from "../server/runtime";
@@ -41,6 +43,13 @@ if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
 
 // The runtime first, from this module copy: the /v1 hot path then runs on classes of one copy;
 // Next's instrumentation hook (in app.prepare) finds it on globalThis and reuses it.
+// A first start creates the embedded database in a child process (see initPgliteCluster).
+try {
+  await initPgliteCluster(databaseTarget(config).url);
+} catch (error) {
+  process.stderr.write(`smarterrouter: ${(error as Error).message}\n`);
+  process.exit(1);
+}
 await bootServer();
 const runtime = await getRuntime();
 // Here rather than in Next's instrumentation hook, which runs only once Next is loaded. The SDK

@@ -16,6 +16,7 @@ import { runLoad, type LoadResult, type Target } from "./load";
 import { cpuMs, freePort, ROOT, rssMiB, rssSampler, startServer, stopServer, type Server } from "./processes";
 import { renderMarkdown, type BenchReport, type Comparison, type WorkloadFigures } from "./report";
 import { summarize } from "./stats";
+import { initPgliteCluster } from "../../server/db/client";
 import { createTestPostgresDatabase } from "../../server/db/test-databases";
 
 const PROFILE_NEXT = process.argv.includes("--profile-next");
@@ -96,6 +97,9 @@ async function startRouter(kind: "custom" | "next", simPort: number, profileDir?
   const database = POSTGRES ? await createTestPostgresDatabase() : undefined;
   const dataDir = database ? undefined : mkdtempSync(path.join(os.tmpdir(), "smarterrouter-bench-"));
   const drop = async () => (database ? database.drop() : rmSync(dataDir!, { recursive: true, force: true }));
+  // Cold start and RSS as on a restart: the embedded database exists already. (A first start
+  // also creates it, in a child process, which adds a few seconds once.)
+  if (dataDir) await initPgliteCluster(dataDir);
   // env BENCH_ROUTER_NODE_ARGS: node flags NODE_OPTIONS refuses (e.g. --trace-deopt), for diagnosis.
   const profile = [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_ROUTER_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
   const server = await startServer({
