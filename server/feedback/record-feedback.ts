@@ -1,6 +1,6 @@
 import { desc, eq, inArray } from "drizzle-orm";
 import type { DatabaseHandle } from "../db";
-import { modelFeedback, routingDecisions } from "../db/schema";
+import { modelFeedback, routingDecisions, type NewModelFeedback } from "../db/schema";
 import type { TaskCategory } from "../routing/categories";
 
 export type FeedbackInput = {
@@ -33,18 +33,7 @@ export async function recordFeedback(database: DatabaseHandle, input: FeedbackIn
     : [];
   const model = input.model ?? decision?.model;
   if (!model) return { ok: false, reason: input.responseId ? "unknown_response" : "model_required" };
-  const [row] = await database.db
-    .insert(modelFeedback)
-    .values({
-      responseId: input.responseId,
-      modelName: model,
-      promptHash: decision?.promptHash,
-      score: input.score,
-      category: input.category ?? decision?.category ?? undefined,
-      comment: input.comment,
-      source: input.source ?? "api",
-    })
-    .returning({ id: modelFeedback.id });
+  const [row] = await database.db.insert(modelFeedback).values(feedbackRow(input, model, decision)).returning({ id: modelFeedback.id });
   return { ok: true, id: row.id, model, linked: Boolean(decision) };
 }
 
@@ -72,18 +61,21 @@ export async function storeFeedbackBatch(database: DatabaseHandle, inputs: Feedb
       unknown.push(input);
       return [];
     }
-    return [
-      {
-        responseId: input.responseId,
-        modelName: model,
-        promptHash: decision?.promptHash,
-        score: input.score,
-        category: input.category ?? decision?.category ?? undefined,
-        comment: input.comment,
-        source: input.source ?? "api",
-      },
-    ];
+    return [feedbackRow(input, model, decision)];
   });
   if (rows.length) await database.db.insert(modelFeedback).values(rows);
   return unknown;
+}
+
+/** The stored rating: the category and prompt hash come from its decision when the client gave none. */
+function feedbackRow(input: FeedbackInput, model: string, decision: Pick<typeof routingDecisions.$inferSelect, "category" | "promptHash"> | undefined): NewModelFeedback {
+  return {
+    responseId: input.responseId,
+    modelName: model,
+    promptHash: decision?.promptHash,
+    score: input.score,
+    category: input.category ?? decision?.category ?? undefined,
+    comment: input.comment,
+    source: input.source ?? "api",
+  };
 }

@@ -41,8 +41,7 @@ class NodeRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: NodeHeaders;
-  readonly body = null;
-  readonly bodyUsed = false;
+  readonly body = null; // read by the custom server and handed over (attachBody)
   readonly #controller = new AbortController();
 
   constructor(req: IncomingMessage, res: ServerResponse) {
@@ -61,32 +60,13 @@ class NodeRequest {
   }
 }
 
-/** Headers' read side over node's header object (names already lower-case; repeats joined by node). */
+/** Headers.get over node's header object (names already lower-case; repeats joined by node): all the handlers call. */
 class NodeHeaders {
   constructor(private readonly raw: IncomingHttpHeaders) {}
 
   get(name: string): string | null {
     const value = this.raw[name.toLowerCase()];
     return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-  }
-
-  has(name: string): boolean {
-    return this.raw[name.toLowerCase()] !== undefined;
-  }
-
-  forEach(callback: (value: string, name: string) => void): void {
-    for (const [name, value] of this.entries()) callback(value, name);
-  }
-
-  *entries(): IterableIterator<[string, string]> {
-    for (const name of Object.keys(this.raw).sort()) {
-      const value = this.get(name);
-      if (value !== null) yield [name, value];
-    }
-  }
-
-  [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.entries();
   }
 }
 
@@ -99,9 +79,8 @@ export function toWebRequest(req: IncomingMessage, res: ServerResponse, body: Bu
 
 /**
  * Writes a web Response. An EventStreamResponse's chunks and a JsonResponse's text go to the
- * socket directly; any other event stream is piped from its body. Streams wait for the socket to
- * drain (backpressure) and stop when the client leaves; other bodies are small JSON or text and go
- * out in one write with a Content-Length.
+ * socket directly; a stream waits for the socket to drain (backpressure) and stops when the client
+ * leaves. Other bodies are small JSON or text and go out in one write with a Content-Length.
  */
 export async function sendWebResponse(res: ServerResponse, response: Response, method = "GET"): Promise<void> {
   const headers: Record<string, string | string[]> = {};
@@ -110,11 +89,9 @@ export async function sendWebResponse(res: ServerResponse, response: Response, m
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length) headers["set-cookie"] = cookies;
-  if (response instanceof EventStreamResponse) return sendChunks(res, response.status, headers, response.chunks, response.cancel);
+  if (response instanceof EventStreamResponse) return sendChunks(res, response.status, headers, response);
   if (response instanceof JsonResponse) return sendWhole(res, response.status, headers, Buffer.from(response.payload), method);
-  if (response.body === null) return sendWhole(res, response.status, headers, undefined, method);
-  if (response.headers.get("content-type")?.startsWith("text/event-stream")) return sendChunks(res, response.status, headers, response.body);
-  return sendWhole(res, response.status, headers, Buffer.from(await response.arrayBuffer()), method);
+  return sendWhole(res, response.status, headers, response.body === null ? undefined : Buffer.from(await response.arrayBuffer()), method);
 }
 
 function sendWhole(res: ServerResponse, status: number, headers: Record<string, string | string[]>, payload: Buffer | undefined, method: string): void {
@@ -128,20 +105,14 @@ function sendWhole(res: ServerResponse, status: number, headers: Record<string, 
  * socket write (cork until the next tick): a model server often sends several tokens in one TCP
  * read, and a write per token was a system call each.
  */
-async function sendChunks(
-  res: ServerResponse,
-  status: number,
-  headers: Record<string, string | string[]>,
-  chunks: AsyncIterable<string | Uint8Array>,
-  cancel: () => void = () => {},
-): Promise<void> {
+async function sendChunks(res: ServerResponse, status: number, headers: Record<string, string | string[]>, stream: EventStreamResponse): Promise<void> {
   res.writeHead(status, headers);
   res.flushHeaders();
-  const iterator = chunks[Symbol.asyncIterator]();
+  const iterator = stream.chunks[Symbol.asyncIterator]();
   let closed = false;
   const stop = () => {
     closed = true;
-    cancel();
+    stream.cancel();
     void iterator.return?.()?.catch(() => undefined);
   };
   res.once("close", stop);

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { EventStreamResponse } from "../gateway/responses";
 import { createLogger } from "./logger";
 import { withObservability } from "./http";
 import { metrics, renderMetrics } from "./metrics";
@@ -55,16 +56,24 @@ describe("request metrics are labelled by route template", () => {
 });
 
 describe("streamed responses", () => {
+  // The handlers' streams are EventStreamResponses; `push(null)` ends this one.
   function sseRoute(logger = captureLogger().logger) {
-    const encoder = new TextEncoder();
-    let push: (chunk: string | null) => void = () => undefined;
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        push = (chunk) => (chunk === null ? controller.close() : controller.enqueue(encoder.encode(chunk)));
-      },
-    });
-    const route = withObservability("/v1/chat/completions", async () => new Response(body, { headers: { "content-type": "text/event-stream", "x-request-id": "req-1" } }), { logger });
-    return { route, push: (chunk: string | null) => push(chunk) };
+    const queue: (string | null)[] = [];
+    let wake: () => void = () => undefined;
+    async function* chunks(): AsyncGenerator<string> {
+      for (;;) {
+        if (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
+        const chunk = queue.shift()!;
+        if (chunk === null) return;
+        yield chunk;
+      }
+    }
+    const route = withObservability("/v1/chat/completions", async () => new EventStreamResponse(chunks(), { headers: { "content-type": "text/event-stream", "x-request-id": "req-1" } }), { logger });
+    const push = (chunk: string | null) => {
+      queue.push(chunk);
+      wake();
+    };
+    return { route, push };
   }
 
   it("records duration and status when the stream ends, not at the first byte", async () => {

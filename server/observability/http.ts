@@ -72,12 +72,9 @@ export function withObservability(endpoint: string, handler: RouteHandler, optio
         onEnd(true);
       });
     }
-    // Content type first: reading `body` builds a deferred response's stream.
-    if (!response.headers.get("content-type")?.startsWith("text/event-stream") || !response.body) {
-      finish(response, response.status);
-      return response;
-    }
-    return new Response(observeStreamEnd(response.body, onEnd), { status: response.status, statusText: response.statusText, headers: response.headers });
+    // The handlers' streams are EventStreamResponses: anything else is whole once it is returned.
+    finish(response, response.status);
+    return response;
   };
 }
 
@@ -93,34 +90,4 @@ async function* observeChunksEnd<T>(source: AsyncIterable<T>, onEnd: (cancelled:
   } finally {
     onEnd(!done);
   }
-}
-
-function observeStreamEnd(source: ReadableStream<Uint8Array>, onEnd: (cancelled: boolean) => void): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
-  let ended = false;
-  const end = (cancelled: boolean) => {
-    if (ended) return;
-    ended = true;
-    onEnd(cancelled);
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          end(false);
-          controller.close();
-          return;
-        }
-        controller.enqueue(value);
-      } catch (error) {
-        end(false);
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      end(true);
-      return reader.cancel(reason);
-    },
-  });
 }
