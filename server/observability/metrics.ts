@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type RegistryContentType } from "prom-client";
+import { fastCounter, fastHistogram } from "./series";
 
 // Every metric lives in this file, on one registry kept on globalThis: Next loads the
 // instrumentation bundle and route bundles as separate module copies. The names and labels are
@@ -96,7 +97,24 @@ function createMetrics() {
     ),
   };
   registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
-  return all;
+  // The series updated on every chat request, through the fast path (series.ts).
+  const hot = {
+    requests: fastCounter(all.requests),
+    requestDuration: fastHistogram(all.requestDuration),
+    overhead: fastHistogram(all.overhead),
+    routingDecisions: fastCounter(all.routingDecisions),
+    decisionDuration: fastHistogram(all.decisionDuration),
+    modelSelections: fastCounter(all.modelSelections),
+    cacheHits: fastCounter(all.cacheHits),
+    cacheMisses: fastCounter(all.cacheMisses),
+    tokens: fastCounter(all.tokens),
+    genAiTokenUsage: fastHistogram(all.genAiTokenUsage),
+    genAiOperationDuration: fastHistogram(all.genAiOperationDuration),
+    timeToFirstToken: fastHistogram(all.timeToFirstToken),
+    genAiTimeToFirstToken: fastHistogram(all.genAiTimeToFirstToken),
+    timePerOutputToken: fastHistogram(all.timePerOutputToken),
+  };
+  return { ...all, hot };
 }
 
 type Metrics = ReturnType<typeof createMetrics>;
@@ -116,25 +134,25 @@ export type GenAiProvider = "ollama" | "llama_cpp" | "openai";
 
 export function recordHttpRequest(input: { endpoint: string; method: string; status: number; seconds: number; traceId?: string }): void {
   const status = String(input.status);
-  metrics.requests.inc({ endpoint: input.endpoint, method: input.method, status });
-  metrics.requestDuration.observe({ labels: { endpoint: input.endpoint, method: input.method }, value: input.seconds, exemplarLabels: exemplar(input.traceId) });
+  metrics.hot.requests({ endpoint: input.endpoint, method: input.method, status });
+  metrics.hot.requestDuration({ endpoint: input.endpoint, method: input.method }, input.seconds, exemplar(input.traceId));
   if (input.status >= 400) metrics.errors.inc({ endpoint: input.endpoint, error_type: status });
 }
 
 export function recordOverhead(endpoint: string, seconds: number, traceId?: string): void {
-  metrics.overhead.observe({ labels: { endpoint }, value: seconds, exemplarLabels: exemplar(traceId) });
+  metrics.hot.overhead({ endpoint }, seconds, exemplar(traceId));
 }
 
 export function recordRoutingDecision(input: { selectedModel: string; category: string; tier: string; reason: "routed" | "explicit" | "cache_hit" }): void {
-  metrics.routingDecisions.inc({ selected_model: input.selectedModel, category: input.category, complexity_tier: input.tier, reason: input.reason });
+  metrics.hot.routingDecisions({ selected_model: input.selectedModel, category: input.category, complexity_tier: input.tier, reason: input.reason });
 }
 
 export function recordDecisionDuration(seconds: number): void {
-  metrics.decisionDuration.observe(seconds);
+  metrics.hot.decisionDuration({}, seconds);
 }
 
 export function recordModelSelection(model: string, category: string): void {
-  metrics.modelSelections.inc({ selected_model: model, category });
+  metrics.hot.modelSelections({ selected_model: model, category });
 }
 
 export type RateLimitScopeLabel = "client" | "admin" | "api_key" | "client_tokens" | "api_key_tokens";
@@ -144,7 +162,7 @@ export function recordRateLimitHit(scope: RateLimitScopeLabel, endpoint: string)
 }
 
 export function recordCacheLookup(cacheType: CacheType, hit: boolean): void {
-  (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ cache_type: cacheType });
+  (hit ? metrics.hot.cacheHits : metrics.hot.cacheMisses)({ cache_type: cacheType });
 }
 
 export function recordFallback(fromModel: string, toModel: string, reason: string): void {
@@ -160,34 +178,26 @@ type GenAiCall = { operation: GenAiOperation; provider: GenAiProvider; model: st
 /** One backend attempt, finished (a stream at its end); errorType only when it failed. */
 export function recordAttempt(call: GenAiCall & { seconds: number; errorType?: string; traceId?: string }): void {
   const labels = { gen_ai_operation_name: call.operation, gen_ai_provider_name: call.provider, gen_ai_request_model: call.model };
-  metrics.genAiOperationDuration.observe({
-    labels: call.errorType ? { ...labels, error_type: call.errorType } : { ...labels, gen_ai_response_model: call.model },
-    value: call.seconds,
-    exemplarLabels: exemplar(call.traceId),
-  });
+  metrics.hot.genAiOperationDuration(call.errorType ? { ...labels, error_type: call.errorType } : { ...labels, gen_ai_response_model: call.model }, call.seconds, exemplar(call.traceId));
 }
 
 export function recordFirstToken(call: GenAiCall & { seconds: number; traceId?: string }): void {
   const exemplarLabels = exemplar(call.traceId);
-  metrics.timeToFirstToken.observe({ labels: { model: call.model }, value: call.seconds, exemplarLabels });
-  metrics.genAiTimeToFirstToken.observe({
-    labels: { gen_ai_operation_name: call.operation, gen_ai_provider_name: call.provider, gen_ai_request_model: call.model },
-    value: call.seconds,
-    exemplarLabels,
-  });
+  metrics.hot.timeToFirstToken({ model: call.model }, call.seconds, exemplarLabels);
+  metrics.hot.genAiTimeToFirstToken({ gen_ai_operation_name: call.operation, gen_ai_provider_name: call.provider, gen_ai_request_model: call.model }, call.seconds, exemplarLabels);
 }
 
 export function recordTimePerOutputToken(model: string, seconds: number): void {
-  metrics.timePerOutputToken.observe({ model }, seconds);
+  metrics.hot.timePerOutputToken({ model }, seconds);
 }
 
 /** Usage of one served chat request, as the backend reported it (or the router estimated it). */
 export function recordUsage(call: GenAiCall & { inputTokens: number; outputTokens: number }): void {
-  metrics.tokens.inc({ model: call.model, direction: "input" }, call.inputTokens);
-  metrics.tokens.inc({ model: call.model, direction: "output" }, call.outputTokens);
+  metrics.hot.tokens({ model: call.model, direction: "input" }, call.inputTokens);
+  metrics.hot.tokens({ model: call.model, direction: "output" }, call.outputTokens);
   const labels = { gen_ai_operation_name: call.operation, gen_ai_provider_name: call.provider, gen_ai_request_model: call.model, gen_ai_response_model: call.model };
-  metrics.genAiTokenUsage.observe({ ...labels, gen_ai_token_type: "input" }, call.inputTokens);
-  metrics.genAiTokenUsage.observe({ ...labels, gen_ai_token_type: "output" }, call.outputTokens);
+  metrics.hot.genAiTokenUsage({ ...labels, gen_ai_token_type: "input" }, call.inputTokens);
+  metrics.hot.genAiTokenUsage({ ...labels, gen_ai_token_type: "output" }, call.outputTokens);
 }
 
 export type JudgeCallOutcome = "success" | "rate_limited" | "server_error" | "client_error" | "timeout" | "connect" | "malformed";
