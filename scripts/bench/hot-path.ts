@@ -1,14 +1,16 @@
 // In-process CPU per request of the /v1/chat/completions handler path (the custom server's route
-// map, observability wrapper included), without the HTTP server side: closed loop at concurrency
+// map, observability wrapper included, handed the custom server's light Request), without the HTTP server side: closed loop at concurrency
 // 32 against the simulated fleet in a child process. For A/B work on the hot path: the figure is
 // process CPU time (this process only) per request, over `--requests` requests after a warm-up.
 // Usage: npx tsx scripts/bench/hot-path.ts [--model smarterrouter/main|llama3.2:3b] [--stream] [--requests N] [--postgres]
+import { EventEmitter } from "node:events";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseArgs } from "node:util";
 import { parseConfig } from "../../server/config/env";
 import { migrateDatabase, openDatabase } from "../../server/db";
 import { createTestPostgresDatabase } from "../../server/db/test-databases";
 import { apiRoutes } from "../../server/http/api-routes";
-import { attachBody } from "../../server/gateway/request-input";
+import { toWebRequest } from "../../server/http/node-bridge";
 import { EventStreamResponse, JsonResponse } from "../../server/gateway/responses";
 import { markArrival } from "../../server/observability/request-timing";
 import { createLogger } from "../../server/observability/logger";
@@ -28,9 +30,12 @@ await runtime.registry.refresh();
 const handler = apiRoutes(runtime).get("POST /v1/chat/completions")!;
 const body = Buffer.from(JSON.stringify({ model: values.model, stream: values.stream, max_tokens: 32, messages: [{ role: "user", content: "Summarise the plot of Hamlet in two sentences." }] }));
 
+const headers = { "content-type": "application/json", "content-length": String(body.byteLength), "x-forwarded-for": "127.0.0.1" };
+
 async function once(): Promise<void> {
-  const request = new Request("http://localhost/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json", "content-length": String(body.byteLength), "x-forwarded-for": "127.0.0.1" } });
-  attachBody(request, body);
+  // The light Request the custom server hands the handlers (over node's parsed request).
+  const res = Object.assign(new EventEmitter(), { writableFinished: true });
+  const request = toWebRequest({ method: "POST", url: "/v1/chat/completions", headers } as unknown as IncomingMessage, res as unknown as ServerResponse, body);
   markArrival(request, performance.now());
   const response = await handler(request);
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);

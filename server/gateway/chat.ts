@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { replay } from "../backends/streams";
 import { BackendFailure, type BackendError, type ChatEvent, type ChatRequest, type FinishReason, type Result, type Usage } from "../backends/types";
 import type { CachedAnswer } from "../cache/router-caches";
@@ -6,7 +6,8 @@ import { recordCacheLookup, recordModelSelection, recordRoutingDecision } from "
 import { arrivalOf } from "../observability/request-timing";
 import { endRouteSpan, startRouteSpan, traceIdOf } from "../observability/tracing";
 import type { Runtime } from "../runtime";
-import type { RoutingDecision } from "../routing/types";
+import type { DecisionCandidate } from "../db/schema";
+import type { RoutingDecision, ScoredCandidate } from "../routing/types";
 import { attemptProbes } from "./attempt-telemetry";
 import { runPlan, type AttemptRecord, type AttemptTarget } from "./attempts";
 import { backendErrorResponse, EventStreamResponse, gatewayHeaders, jsonResponse, unexpectedErrorResponse } from "./responses";
@@ -338,7 +339,7 @@ function logDecision(
     backend: result.target.backend,
     confidence: context.routed.explicit ? 1 : chosen ? clamp01(chosen.score) : undefined,
     reason: context.routed.explicit ? "explicit model requested" : decision?.reasoning,
-    candidates: decision?.candidates.map((candidate) => ({ model: candidate.model, score: clamp01(candidate.score), parts: candidate.components, excluded: candidate.rejectedReason })) ?? [],
+    candidates: decision?.candidates.map(candidateRow) ?? [],
     fallbackCount: Math.max(0, result.attempts.length - 1),
     attempts: result.attempts.map((attempt) => ({ model: attempt.model, backend: attempt.backend, ok: attempt.ok, ms: attempt.ms, error: attempt.error?.message })),
     cacheHit: context.routed.cacheHit || Boolean(context.responseCacheHit),
@@ -357,8 +358,18 @@ function logDecision(
 
 const clamp01 = (value: number) => Math.min(1, Math.max(0, value));
 
+/** A candidate as the decision log keeps it: parts that are zero are left out (they add nothing to the score, and the console hides them). */
+function candidateRow(candidate: ScoredCandidate): DecisionCandidate {
+  let parts: Record<string, number> | undefined;
+  for (const name in candidate.components) {
+    const value = candidate.components[name];
+    if (value !== 0) (parts ??= {})[name] = value;
+  }
+  return { model: candidate.model, score: clamp01(candidate.score), parts, excluded: candidate.rejectedReason };
+}
+
 function promptHash(chat: Omit<ChatRequest, "model">): string {
-  return createHash("sha256").update(JSON.stringify(chat.messages)).digest("hex").slice(0, 16);
+  return hash("sha256", JSON.stringify(chat.messages), "hex").slice(0, 16);
 }
 
 /** About four characters a token: good enough to mark as an estimate when the backend gives none. */
