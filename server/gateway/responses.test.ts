@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EventStreamResponse, jsonResponse, JsonResponse, withHeaders } from "./responses";
+import { EventStreamResponse, headerOf, jsonResponse, JsonResponse, withHeaders } from "./responses";
 
 // The deferred responses must read like any Response to Next's pipeline and to tests: only the
 // custom server takes their shortcut (payload, chunks).
@@ -50,6 +50,36 @@ describe("EventStreamResponse", () => {
     await reader.cancel();
     expect(cancelled).toBe(1);
     expect(cleanedUp).toBe(true);
+  });
+});
+
+describe("deferred headers", () => {
+  it("answer the same before and after the Headers are built, and changes made either side are kept", () => {
+    const response = jsonResponse({ a: 1 }, { headers: { "X-Request-Id": "r1" } }) as JsonResponse;
+    expect(headerOf(response, "x-request-id")).toBe("r1");
+    expect(headerOf(response, "X-REQUEST-ID")).toBe("r1");
+    expect(headerOf(response, "x-missing")).toBeNull();
+    withHeaders(response, { "x-ratelimit-limit": "60" });
+    expect([...response.headerEntries()]).toEqual([["content-type", "application/json"], ["x-request-id", "r1"], ["x-ratelimit-limit", "60"]]);
+
+    // Anything that reads `headers` (Next, tests) gets a real Headers, which is the only copy from then on.
+    expect(response.headers).toBeInstanceOf(Headers);
+    expect(response.headers).toBe(response.headers);
+    expect(Object.fromEntries(response.headers)).toEqual({ "content-type": "application/json", "x-request-id": "r1", "x-ratelimit-limit": "60" });
+    response.headers.set("x-after", "1");
+    withHeaders(response, { "x-ratelimit-remaining": "59" });
+    expect(headerOf(response, "x-after")).toBe("1");
+    expect(Object.fromEntries(response.headerEntries())).toMatchObject({ "x-after": "1", "x-ratelimit-remaining": "59", "x-request-id": "r1" });
+    expect(response.clone().headers.get("x-ratelimit-remaining")).toBe("59");
+  });
+
+  it("take a Headers or a list of pairs as init, and refuse an invalid header value once built", () => {
+    const fromHeaders = new JsonResponse("{}", { headers: new Headers({ "x-a": "1" }) });
+    expect(headerOf(fromHeaders, "x-a")).toBe("1");
+    const fromPairs = new JsonResponse("{}", { headers: [["x-b", "2"]] });
+    expect(fromPairs.headers.get("x-b")).toBe("2");
+    const bad = new JsonResponse("{}", { headers: { "x-c": "line\r\nbreak" } });
+    expect(() => bad.headers).toThrow(TypeError);
   });
 });
 

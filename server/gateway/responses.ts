@@ -12,23 +12,38 @@ export function gatewayHeaders(facts: HeaderFacts): Record<string, string> {
   return headers;
 }
 
-/**
- * A web Response whose body is produced on demand. Constructing a Response with a body builds a
- * web ReadableStream at once (about 20 µs for a small JSON string, several times the rest of the
- * response); the custom server (server/http) never needs that stream: it writes `payload` or
- * iterates `chunks` straight to the socket. Everything else (Next's route pipeline, tests) reads
- * the body as from any Response: the stream is then built on first use.
- */
-abstract class DeferredBodyResponse extends Response {
-  #inner?: Response;
+type DeferredInit = { status?: number; statusText?: string; headers?: HeadersInit };
 
-  constructor(init: ResponseInit) {
-    super(null, init);
+/**
+ * A web Response whose body, and headers, are built on demand. Constructing a Response with a
+ * body builds a web ReadableStream at once (about 20 µs for a small JSON string, several times the
+ * rest of the response), and its Headers validate and copy every header; the custom server
+ * (server/http) needs neither: it writes `payload` or iterates `chunks` straight to the socket, with
+ * the headers read through `header` and `headerEntries`. Everything else (Next's route pipeline,
+ * tests) reads body and headers as from any Response: they are built on first use, and from then
+ * on the Headers object is the only copy.
+ */
+export abstract class DeferredBodyResponse extends Response {
+  #inner?: Response;
+  /** The headers until something reads `headers` (names in lower case). */
+  #record?: Record<string, string>;
+  #headers?: Headers;
+
+  constructor(init: DeferredInit) {
+    super(null, { status: init.status, statusText: init.statusText });
+    const given = init.headers;
+    if (given === undefined || (typeof given === "object" && Object.getPrototypeOf(given) === Object.prototype)) {
+      const record: Record<string, string> = {};
+      for (const [name, value] of Object.entries((given ?? {}) as Record<string, string>)) record[name.toLowerCase()] = value;
+      this.#record = record;
+    } else {
+      this.#headers = new Headers(given);
+    }
   }
 
   static {
-    // lib.dom declares body and bodyUsed as data properties, so TypeScript refuses accessor
-    // overrides; defined on the prototype they shadow Response's own accessors as intended.
+    // lib.dom declares body, bodyUsed and headers as data properties, so TypeScript refuses
+    // accessor overrides; defined on the prototype they shadow Response's own accessors as intended.
     Object.defineProperty(this.prototype, "body", {
       get(this: DeferredBodyResponse) {
         return this.inner().body;
@@ -39,13 +54,43 @@ abstract class DeferredBodyResponse extends Response {
         return this.#inner?.bodyUsed ?? false;
       },
     });
+    Object.defineProperty(this.prototype, "headers", {
+      get(this: DeferredBodyResponse) {
+        if (!this.#headers) {
+          this.#headers = new Headers(this.#record);
+          this.#record = undefined;
+        }
+        return this.#headers;
+      },
+    });
+  }
+
+  /** headers.get(name), without building the Headers. */
+  header(name: string): string | null {
+    return this.#record ? (this.#record[name.toLowerCase()] ?? null) : this.#headers!.get(name);
+  }
+
+  /** headers.set(name, value), without building the Headers. */
+  setHeader(name: string, value: string): void {
+    if (this.#record) this.#record[name.toLowerCase()] = value;
+    else this.#headers!.set(name, value);
+  }
+
+  /** Every header (lower-case names), as headers.forEach gives them, without building the Headers. */
+  headerEntries(): Iterable<[string, string]> {
+    return this.#record ? Object.entries(this.#record) : this.#headers!.entries();
+  }
+
+  /** Init headers for a response that takes this one's place. */
+  protected headerInit(): HeadersInit {
+    return this.#record ? { ...this.#record } : this.#headers!;
   }
 
   protected abstract makeBody(): BodyInit;
 
   /** The Response every body read goes to, built once on the first read (its headers give blob() its type). */
   protected inner(): Response {
-    this.#inner ??= new Response(this.makeBody(), { headers: this.headers });
+    this.#inner ??= new Response(this.makeBody(), { headers: this.headerInit() });
     return this.#inner;
   }
 
@@ -74,7 +119,7 @@ abstract class DeferredBodyResponse extends Response {
 export class JsonResponse extends DeferredBodyResponse {
   constructor(
     readonly payload: string,
-    init: ResponseInit,
+    init: DeferredInit,
   ) {
     super(init);
   }
@@ -85,7 +130,7 @@ export class JsonResponse extends DeferredBodyResponse {
 
   override clone(): JsonResponse {
     if (this.bodyUsed) throw new TypeError("Response.clone: Body has already been consumed.");
-    return new JsonResponse(this.payload, { status: this.status, statusText: this.statusText, headers: this.headers });
+    return new JsonResponse(this.payload, { status: this.status, statusText: this.statusText, headers: this.headerInit() });
   }
 }
 
@@ -99,10 +144,15 @@ export class JsonResponse extends DeferredBodyResponse {
 export class EventStreamResponse extends DeferredBodyResponse {
   constructor(
     readonly chunks: AsyncIterable<string>,
-    init: ResponseInit,
+    init: DeferredInit,
     readonly cancel: () => void = () => {},
   ) {
     super(init);
+  }
+
+  /** The same response over other chunks (an observer of the stream), its headers not copied into a Headers. */
+  withChunks(chunks: AsyncIterable<string>, cancel: () => void): EventStreamResponse {
+    return new EventStreamResponse(chunks, { status: this.status, statusText: this.statusText, headers: this.headerInit() }, cancel);
   }
 
   protected makeBody(): BodyInit {
@@ -133,12 +183,17 @@ export class EventStreamResponse extends DeferredBodyResponse {
  */
 export function withHeaders(response: Response, headers: Record<string, string>): Response {
   if (response instanceof DeferredBodyResponse) {
-    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    for (const name in headers) response.setHeader(name, headers[name]);
     return response;
   }
   const merged = new Headers(response.headers);
   for (const [name, value] of Object.entries(headers)) merged.set(name, value);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers: merged });
+}
+
+/** response.headers.get(name); the router's own responses answer without building their Headers. */
+export function headerOf(response: Response, name: string): string | null {
+  return response instanceof DeferredBodyResponse ? response.header(name) : response.headers.get(name);
 }
 
 /** Response.json, keeping the serialized body for the custom server. */

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { attachBody } from "../gateway/request-input";
-import { EventStreamResponse, JsonResponse } from "../gateway/responses";
+import { DeferredBodyResponse, EventStreamResponse, JsonResponse } from "../gateway/responses";
 
 // node:http ⇄ web Request/Response for the route handlers, without Next's request pipeline.
 
@@ -84,11 +84,15 @@ export function toWebRequest(req: IncomingMessage, res: ServerResponse, body: Bu
  */
 export async function sendWebResponse(res: ServerResponse, response: Response, method = "GET"): Promise<void> {
   const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, name) => {
-    if (name !== "set-cookie") headers[name] = value;
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length) headers["set-cookie"] = cookies;
+  if (response instanceof DeferredBodyResponse) {
+    for (const [name, value] of response.headerEntries()) headers[name] = value;
+  } else {
+    response.headers.forEach((value, name) => {
+      if (name !== "set-cookie") headers[name] = value;
+    });
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length) headers["set-cookie"] = cookies;
+  }
   if (response instanceof EventStreamResponse) return sendChunks(res, response.status, headers, response);
   if (response instanceof JsonResponse) return sendWhole(res, response.status, headers, Buffer.from(response.payload), method);
   return sendWhole(res, response.status, headers, response.body === null ? undefined : Buffer.from(await response.arrayBuffer()), method);

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { errorResponse } from "../gateway/responses";
+import { errorResponse, withHeaders } from "../gateway/responses";
 import { corsHeaders } from "../limits/cors";
 import type { RouteHandler } from "../observability/http";
 import { markArrival } from "../observability/request-timing";
@@ -79,10 +79,10 @@ async function serveApi(handler: RouteHandler, req: IncomingMessage, res: Server
   try {
     const request = toWebRequest(req, res, await readBody(req, maxBodyBytes));
     markArrival(request, arrivedAt);
-    const response = await handler(request);
+    let response = await handler(request);
     // What proxy.ts does for /v1/* under Next: CORS headers for an allowed Origin.
     const allowed = runtime.config.ROUTER_CORS_ALLOWED_ORIGINS;
-    if (allowed.length && pathOf(req.url).startsWith("/v1/")) for (const [name, value] of Object.entries(corsHeaders(request, allowed))) response.headers.set(name, value);
+    if (allowed.length && pathOf(req.url).startsWith("/v1/")) response = withHeaders(response, corsHeaders(request, allowed));
     await sendWebResponse(res, response, req.method);
   } catch (error) {
     // The handlers answer their own errors; this is a bug or a broken socket.

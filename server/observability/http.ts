@@ -1,5 +1,5 @@
 import { context } from "@opentelemetry/api";
-import { EventStreamResponse } from "../gateway/responses";
+import { EventStreamResponse, headerOf } from "../gateway/responses";
 import type { Logger } from "./logger";
 import { recordHttpRequest, recordOverhead } from "./metrics";
 import { processLogger } from "./process-logger";
@@ -34,18 +34,18 @@ export function withObservability(endpoint: string, handler: RouteHandler, optio
     const finish = (response: Response | undefined, status: number) => {
       const seconds = (performance.now() - started) / 1000;
       recordHttpRequest({ endpoint, method, status, seconds, traceId: requestTrace.sampledTraceId });
-      const overheadMs = response?.headers.get("x-smarterrouter-overhead-ms");
+      const overheadMs = (response && headerOf(response, "x-smarterrouter-overhead-ms"));
       if (overheadMs) recordOverhead(endpoint, Number(overheadMs) / 1000, requestTrace.sampledTraceId);
       requestTrace.end(status);
       if (options.quiet) return;
       (options.logger ?? processLogger()).info("request", {
-        request_id: response?.headers.get("x-request-id") ?? undefined,
+        request_id: (response && headerOf(response, "x-request-id")) ?? undefined,
         trace_id: requestTrace.traceId,
         endpoint,
         method,
         ...(endpoint === UNMATCHED_ENDPOINT ? { path: new URL(request.url).pathname.slice(0, 200) } : {}),
-        model: response?.headers.get("x-smarterrouter-model") ?? undefined,
-        category: response?.headers.get("x-smarterrouter-category") ?? undefined,
+        model: (response && headerOf(response, "x-smarterrouter-model")) ?? undefined,
+        category: (response && headerOf(response, "x-smarterrouter-category")) ?? undefined,
         status,
         latency_ms: Math.round(seconds * 1000),
       });
@@ -66,8 +66,7 @@ export function withObservability(endpoint: string, handler: RouteHandler, optio
       finish(response, cancelled ? 499 : response.status);
     };
     if (response instanceof EventStreamResponse) {
-      const init = { status: response.status, statusText: response.statusText, headers: response.headers };
-      return new EventStreamResponse(observeChunksEnd(response.chunks, onEnd), init, () => {
+      return response.withChunks(observeChunksEnd(response.chunks, onEnd), () => {
         response.cancel();
         onEnd(true);
       });
