@@ -6,6 +6,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
+import { asPglite, RemotePglite } from "./pglite-remote";
 import * as schema from "./schema";
 
 /** One database type for app code, whichever driver is underneath. */
@@ -23,6 +24,7 @@ type HandleBase = {
 
 /** The raw client is exposed for what drizzle does not cover (advisory locks, LISTEN/NOTIFY). */
 export type PostgresHandle = HandleBase & { kind: "postgres"; client: Sql };
+/** On disk, `client` is a RemotePglite (PGlite in a worker thread): only query, exec and transaction. */
 export type PgliteHandle = HandleBase & { kind: "pglite"; client: PGlite };
 export type DatabaseHandle = PostgresHandle | PgliteHandle;
 
@@ -94,8 +96,14 @@ async function openPglite(dataDir: string | undefined, opts: OpenDatabaseOptions
   const { drizzle } = await import("drizzle-orm/pglite");
   // A start parameter (not `postgresqlconf`) so postgresql.conf in the data dir is left as initdb wrote it.
   const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${opts.pgliteSharedBuffers ?? "16MB"}`];
-  const client = new PGlite(dataDir ?? "memory://", { startParams });
-  await client.waitReady;
+  // A database on disk (the server's) runs in its own thread; memory:// (tests, scripts) in this one.
+  let client: PGlite;
+  if (dataDir) {
+    client = asPglite(await RemotePglite.open(dataDir, startParams));
+  } else {
+    client = new PGlite("memory://", { startParams });
+    await client.waitReady;
+  }
   const db: DB = drizzle(client, { schema });
   let closing: Promise<void> | undefined;
   return {
