@@ -6,7 +6,7 @@ import type { BackendResponse } from "./http-client";
 import { backendModelName, isRecord, isVectorList, postJson, readJson } from "./request";
 import { readLines, replay } from "./streams";
 import { type BackendAdapter, BackendFailure, type ChatEvent, type ChatMessage, type ChatRequest, type ContentPart, type FinishReason, type ToolCallDelta } from "./types";
-import { estimatePromptTokens, estimateTokens, usageOf } from "./usage";
+import { estimatePromptTokens, tokensForChars, usageOf } from "./usage";
 
 // Ollama's native API (/api/chat, /api/embed). Sampling settings go under `options` (the original
 // sent them top-level, where Ollama ignores them). Dropped, having no Ollama equivalent:
@@ -131,7 +131,7 @@ function parseArguments(text: string): Record<string, unknown> | undefined {
 /** Turns Ollama chunks into events, keeping what the final `done` needs (tool calls seen, text for estimates). */
 function ollamaTranslator(request: ChatRequest): (chunk: Record<string, unknown>, whole?: boolean) => ChatEvent[] {
   let toolCallCount = 0;
-  let completionChars = "";
+  let completionChars = 0; // for the estimate when the backend reports no usage
   return (chunk, whole = false) => {
     const message = isRecord(chunk.message) ? chunk.message : {};
     const delta: Extract<ChatEvent, { type: "delta" }> = { type: "delta" };
@@ -139,7 +139,8 @@ function ollamaTranslator(request: ChatRequest): (chunk: Record<string, unknown>
     if (typeof message.thinking === "string" && message.thinking !== "") delta.reasoning = message.thinking;
     const calls = Array.isArray(message.tool_calls) ? message.tool_calls.filter(isRecord) : [];
     if (calls.length > 0) delta.toolCalls = calls.map((call): ToolCallDelta => toolCallDelta(call, toolCallCount++));
-    completionChars += (delta.content ?? "") + (delta.reasoning ?? "") + (delta.toolCalls ?? []).map((c) => c.function?.arguments ?? "").join("");
+    completionChars += (delta.content?.length ?? 0) + (delta.reasoning?.length ?? 0);
+    for (const call of delta.toolCalls ?? []) completionChars += call.function?.arguments?.length ?? 0;
 
     const events: ChatEvent[] = whole || Object.keys(delta).length > 1 ? [delta] : [];
     if (chunk.done === true) {
@@ -147,7 +148,7 @@ function ollamaTranslator(request: ChatRequest): (chunk: Record<string, unknown>
       const count = (value: unknown): number | undefined => (typeof value === "number" ? value : undefined);
       const usage = usageOf(count(chunk.prompt_eval_count), count(chunk.eval_count), () => ({
         prompt: estimatePromptTokens(request.messages),
-        completion: estimateTokens(completionChars),
+        completion: tokensForChars(completionChars),
       }));
       events.push({ type: "done", finishReason, usage });
     }
@@ -181,7 +182,7 @@ async function* ollamaStream(
       }
       if (!isRecord(chunk)) throw new BackendFailure({ kind: "protocol", message: "malformed stream line from backend" });
       if (typeof chunk.error === "string") throw new BackendFailure({ kind: "http", status: 500, message: redact(chunk.error, config) });
-      yield* translate(chunk);
+      for (const event of translate(chunk)) yield event; // not yield*: over an array it adds a promise per event
       if (chunk.done === true) return;
     }
   } catch (error) {

@@ -2,7 +2,12 @@ import type { ChatMessage, Usage } from "./types";
 
 /** The usual ~4 characters per token: only for backends that report no counts. */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+  return tokensForChars(text.length);
+}
+
+/** The estimate for text of that many characters (about four a token). */
+export function tokensForChars(chars: number): number {
+  return Math.ceil(chars / 4);
 }
 
 export function estimatePromptTokens(messages: ChatMessage[]): number {

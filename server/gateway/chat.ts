@@ -19,6 +19,7 @@ import {
   buildCompletion,
   buildUsageChunk,
   completionId,
+  contentChunkWriter,
   createMessageAccumulator,
   SSE_DONE,
   sseData,
@@ -182,6 +183,7 @@ async function streamChat(context: ChatContext, clientSignal: AbortSignal, runti
   const id = completionId();
   const created = Math.floor(Date.now() / 1000);
   const accumulator = createMessageAccumulator();
+  const contentChunk = contentChunkWriter({ id, created, model: target.model });
   const signatures = createSignatureAppender({ format: config.ROUTER_SIGNATURE_FORMAT, model: target.model, enabled: config.ROUTER_SIGNATURE_ENABLED });
   const { events } = outcome.value;
   let pending: ChatEvent | undefined = outcome.value.first;
@@ -223,8 +225,8 @@ async function streamChat(context: ChatContext, clientSignal: AbortSignal, runti
         if (event.type === "delta") {
           accumulator.push(event);
           if (event.content) signatures.push(event.content);
-          const delta = { content: event.content, reasoning: event.reasoning, toolCalls: event.toolCalls };
-          yield sseData(buildChunk({ id, created, model: target.model, delta, finishReason: null }));
+          if (event.content !== undefined && event.reasoning === undefined && !event.toolCalls?.length) yield contentChunk(event.content);
+          else yield sseData(buildChunk({ id, created, model: target.model, delta: { content: event.content, reasoning: event.reasoning, toolCalls: event.toolCalls }, finishReason: null }));
           continue;
         }
         const answer = accumulator.result();

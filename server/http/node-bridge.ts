@@ -105,13 +105,13 @@ function sendWhole(res: ServerResponse, status: number, headers: Record<string, 
 }
 
 /**
- * Streams chunks as they come. Chunks that arrive in the same turn of the event loop leave in one
- * socket write (cork until the next tick): a model server often sends several tokens in one TCP
- * read, and a write per token was a system call each.
+ * Streams chunks as they come. The first chunk leaves at once, with the headers, in one write;
+ * chunks that arrive after it in the same turn of the event loop leave together (cork until the
+ * next tick): a model server often sends several tokens in one TCP read, and a write per token
+ * was a system call each.
  */
 async function sendChunks(res: ServerResponse, status: number, headers: Record<string, string | string[]>, stream: EventStreamResponse): Promise<void> {
   res.writeHead(status, headers);
-  res.flushHeaders();
   const iterator = stream.chunks[Symbol.asyncIterator]();
   let closed = false;
   const stop = () => {
@@ -120,6 +120,7 @@ async function sendChunks(res: ServerResponse, status: number, headers: Record<s
     void iterator.return?.()?.catch(() => undefined);
   };
   res.once("close", stop);
+  let first = true;
   let corked = false;
   const uncork = () => {
     corked = false;
@@ -129,7 +130,8 @@ async function sendChunks(res: ServerResponse, status: number, headers: Record<s
     for (;;) {
       const next = await iterator.next();
       if (next.done || closed) break;
-      if (!corked) {
+      if (first) first = false;
+      else if (!corked) {
         corked = true;
         res.cork();
         process.nextTick(uncork);

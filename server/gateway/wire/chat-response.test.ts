@@ -7,6 +7,7 @@ import {
   buildCompletion,
   buildUsageChunk,
   completionId,
+  contentChunkWriter,
   createMessageAccumulator,
   SSE_DONE,
   sseData,
@@ -176,5 +177,17 @@ describe("createMessageAccumulator", () => {
     accumulator.push({ type: "delta", content: "Whole answer" });
     accumulator.push({ type: "done", finishReason: "length" });
     expect(accumulator.result()).toEqual({ content: "Whole answer", toolCalls: [], finishReason: "length" });
+  });
+});
+
+describe("contentChunkWriter", () => {
+  it("writes a content-only chunk byte for byte as sseData(buildChunk(...)) does", () => {
+    for (const model of ["llama3.2:3b", 'we"ird\\model\u2028', "has\u0000content\u0000marker"]) {
+      const input = { id: "chatcmpl-1", created: 1_700_000_000.7, model };
+      const write = contentChunkWriter(input);
+      for (const content of ["", "Hello", ' "quoted" \\ \n\t', "\u0000", "emoji 🚀 and \ud800 lone surrogate", "</script>"]) {
+        expect(write(content)).toBe(sseData(buildChunk({ ...input, delta: { content }, finishReason: null })));
+      }
+    }
   });
 });

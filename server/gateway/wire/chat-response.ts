@@ -148,6 +148,20 @@ export function sseData(value: unknown): string {
   return `data: ${JSON.stringify(value)}\n\n`;
 }
 
+/**
+ * sseData(buildChunk(...)) for a delta of content only, the chunk nearly every token is: the
+ * envelope is serialised once per stream and each token only escapes its text. Byte for byte the
+ * same as the general path (chat-response.test.ts).
+ */
+export function contentChunkWriter(input: { id: string; created: number; model: string }): (content: string) => string {
+  const general = (content: string) => sseData(buildChunk({ ...input, delta: { content }, finishReason: null }));
+  const marker = "\u0000content\u0000";
+  const parts = general(marker).split(JSON.stringify(marker));
+  if (parts.length !== 2) return general; // the id or model holds the marker: never in practice
+  const [head, tail] = parts;
+  return (content) => head + JSON.stringify(content) + tail;
+}
+
 export const SSE_DONE = "data: [DONE]\n\n";
 
 /** The one event that ends a stream after a failure (DESIGN §4: no [DONE] follows it). */
