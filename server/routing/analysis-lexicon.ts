@@ -19,8 +19,8 @@ export type Lexicon = {
   root: TrieNode;
   /** Prefix terms keyed by their first two characters (a number: no allocation per word). */
   prefixes: Map<number, { prefix: string; entry: number }[]>;
-  /** "*word" terms: compounds ending in a word (German "Gutenachtgeschichte"). */
-  suffixes: { suffix: string; entry: number }[];
+  /** "*word" terms: compounds ending in a word (German "Gutenachtgeschichte"), keyed by their last two characters. */
+  suffixes: Map<number, { suffix: string; entry: number }[]>;
   unspaced: { term: string; entry: number }[];
   size: number;
 };
@@ -67,6 +67,16 @@ function prefixKey(word: string): number {
   return word.charCodeAt(0) * 65536 + word.charCodeAt(1);
 }
 
+function suffixKey(word: string): number {
+  return word.charCodeAt(word.length - 2) * 65536 + word.charCodeAt(word.length - 1);
+}
+
+function addKeyed<T>(map: Map<number, T[]>, key: number, value: T) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /**
  * Expands "{a|b} c" into ["a c", "b c"] (an empty alternative is allowed: "{|the }end"), so
  * term lists stay short and readable.
@@ -90,7 +100,7 @@ export function expandTerm(term: string): string[] {
  * "*word" any longer word ending with it (at least four letters).
  */
 export function buildLexicon(groups: readonly (readonly string[])[]): Lexicon {
-  const lexicon: Lexicon = { root: { next: new Map(), entries: [] }, prefixes: new Map(), suffixes: [], unspaced: [], size: groups.length };
+  const lexicon: Lexicon = { root: { next: new Map(), entries: [] }, prefixes: new Map(), suffixes: new Map(), unspaced: [], size: groups.length };
   groups.forEach((terms, entry) => {
     for (const term of terms.flatMap(expandTerm)) {
       const lower = term.toLowerCase().trim();
@@ -102,16 +112,13 @@ export function buildLexicon(groups: readonly (readonly string[])[]): Lexicon {
       if (lower.startsWith("*") && !/\s/.test(lower)) {
         const suffix = lower.slice(1);
         if (suffix.length < 4) throw new Error(`suffix term too short: ${term}`);
-        lexicon.suffixes.push({ suffix, entry });
+        addKeyed(lexicon.suffixes, suffixKey(suffix), { suffix, entry });
         continue;
       }
       if (lower.endsWith("*") && !/\s/.test(lower)) {
         const prefix = lower.slice(0, -1);
         if (prefix.length < PREFIX_KEY) throw new Error(`prefix term too short: ${term}`);
-        const key = prefixKey(prefix);
-        const list = lexicon.prefixes.get(key) ?? [];
-        list.push({ prefix, entry });
-        lexicon.prefixes.set(key, list);
+        addKeyed(lexicon.prefixes, prefixKey(prefix), { prefix, entry });
         continue;
       }
       const parts = lower.match(WORD);
@@ -147,7 +154,8 @@ export function matchAt(lexicon: Lexicon, tokens: Tokens, index: number): { entr
     const prefixes = lexicon.prefixes.get(prefixKey(word));
     if (prefixes) for (const { prefix, entry } of prefixes) if (word.startsWith(prefix)) return { entry, length: 1 };
   }
-  for (const { suffix, entry } of lexicon.suffixes) if (word.length > suffix.length && word.endsWith(suffix)) return { entry, length: 1 };
+  const suffixes = word.length > 4 && lexicon.suffixes.size > 0 ? lexicon.suffixes.get(suffixKey(word)) : undefined;
+  if (suffixes) for (const { suffix, entry } of suffixes) if (word.length > suffix.length && word.endsWith(suffix)) return { entry, length: 1 };
   return undefined;
 }
 
@@ -156,27 +164,27 @@ export function matchAt(lexicon: Lexicon, tokens: Tokens, index: number): { entr
  * ("the following text" is one match, not also "following text").
  */
 export function countTerms(lexicon: Lexicon, tokens: Tokens, caps: readonly number[]): number[] {
+  // Plain arrays: cheaper to allocate than a typed array, and this runs several times a prompt.
   const counts = new Array<number>(lexicon.size).fill(0);
-  const coveredUntil = new Int32Array(lexicon.size);
+  const coveredUntil = new Array<number>(lexicon.size).fill(0);
   const { words } = tokens;
-  const record = (entry: number, index: number, length: number) => {
-    if (index < (coveredUntil[entry] as number) || (counts[entry] as number) >= (caps[entry] ?? 1)) return;
-    coveredUntil[entry] = index + length;
-    counts[entry] = (counts[entry] as number) + 1;
-  };
   for (let index = 0; index < words.length; index++) {
     let node: TrieNode | undefined = lexicon.root;
     for (let depth = 0; index + depth < words.length; depth++) {
       node = node.next.get(words[index + depth] as string);
       if (!node) break;
-      for (const entry of node.entries) record(entry, index, depth + 1);
+      for (const entry of node.entries) record(counts, coveredUntil, caps, entry, index, depth + 1);
     }
     const word = words[index] as string;
     if (word.length >= PREFIX_KEY && lexicon.prefixes.size > 0) {
       const prefixes = lexicon.prefixes.get(prefixKey(word));
-      if (prefixes) for (const { prefix, entry } of prefixes) if (word.startsWith(prefix)) record(entry, index, 1);
+      if (prefixes) for (const { prefix, entry } of prefixes) if (word.startsWith(prefix)) record(counts, coveredUntil, caps, entry, index, 1);
     }
-    for (const { suffix, entry } of lexicon.suffixes) if (word.length > suffix.length && word.endsWith(suffix)) record(entry, index, 1);
+    // Suffix terms have at least four letters and match longer words only.
+    if (word.length > 4 && lexicon.suffixes.size > 0) {
+      const suffixes = lexicon.suffixes.get(suffixKey(word));
+      if (suffixes) for (const { suffix, entry } of suffixes) if (word.length > suffix.length && word.endsWith(suffix)) record(counts, coveredUntil, caps, entry, index, 1);
+    }
   }
   if (tokens.hasUnspaced) {
     for (const { term, entry } of lexicon.unspaced) {
@@ -186,4 +194,11 @@ export function countTerms(lexicon: Lexicon, tokens: Tokens, caps: readonly numb
     }
   }
   return counts;
+}
+
+/** Counts a match of `entry` at word `index` unless it overlaps the group's previous match or the group is at its cap. */
+function record(counts: number[], coveredUntil: number[], caps: readonly number[], entry: number, index: number, length: number) {
+  if (index < (coveredUntil[entry] as number) || (counts[entry] as number) >= (caps[entry] ?? 1)) return;
+  coveredUntil[entry] = index + length;
+  counts[entry] = (counts[entry] as number) + 1;
 }
