@@ -1,10 +1,10 @@
-import { CUE_CAPS, CUE_LEXICON, GREETING_TERMS, GREETING_WEIGHTS, LEXICAL_CUES, PATTERN_CUES, type CategoryWeights } from "./analysis-cues";
+import { CUE_CAPS, CUE_LEXICON, GREETING_TERMS, GREETING_WEIGHTS, LEXICAL_CUES, PATTERN_CUES, type CategoryWeights, type Cue } from "./analysis-cues";
 import { buildLexicon, countTerms, matchAt, tokenize, type Tokens } from "./analysis-lexicon";
 import { splitPayload } from "./analysis-payload";
 import { detectCode, detectMath, detectPuzzles, LIST_ITEM } from "./analysis-structure";
 import { detectTaskVerbs } from "./analysis-task-verbs";
 import { countMatches } from "./analysis-text";
-import { TASK_CATEGORIES, type TaskCategory } from "./categories";
+import type { TaskCategory } from "./categories";
 
 // Feature extraction for one text: lexical cues (analysis-cues.ts), structural detectors
 // (analysis-structure.ts) and task verbs (analysis-task-verbs.ts), summed into per-category
@@ -70,12 +70,16 @@ export function extractFeatures(text: string): TextFeatures {
   const body = payload ? tokenize(payload) : undefined;
   const leadCounts = countTerms(CUE_LEXICON, lead, CUE_CAPS);
   const bodyCounts = body ? countTerms(CUE_LEXICON, body, CUE_CAPS) : undefined;
-  LEXICAL_CUES.forEach((cue, index) => {
-    const inLead = Math.min(cue.cap, leadCounts[index] ?? 0);
-    const inAll = Math.min(cue.cap, inLead + (bodyCounts?.[index] ?? 0));
+  for (let index = 0; index < LEXICAL_CUES.length; index++) {
+    const leadCount = leadCounts[index] ?? 0;
+    const bodyCount = bodyCounts?.[index] ?? 0;
+    if (leadCount === 0 && bodyCount === 0) continue; // most cues: nothing to weigh
+    const cue = LEXICAL_CUES[index] as Cue;
+    const inLead = Math.min(cue.cap, leadCount);
+    const inAll = Math.min(cue.cap, inLead + bodyCount);
     const strength = repeatFactor(inLead) + PAYLOAD_WEIGHT * (repeatFactor(inAll) - repeatFactor(inLead));
     if (strength > 0) add(cue.id, scaleWeights(cue.weights, strength));
-  });
+  }
   const lower = payload ? text.toLowerCase() : lead.lower;
   for (const cue of PATTERN_CUES) {
     const count = countMatches(cue.pattern, lower, cue.cap);
@@ -97,8 +101,10 @@ export function extractFeatures(text: string): TextFeatures {
   detectTaskVerbs(lead, add);
 
   const evidence = emptyEvidence();
+  // Over each feature's own categories (a category a feature lacks adds nothing).
   for (const feature of features) {
-    for (const category of TASK_CATEGORIES) evidence[category] += feature.weights[category] ?? 0;
+    const weights = feature.weights;
+    for (const category in weights) evidence[category as TaskCategory] += weights[category as TaskCategory] as number;
   }
   const cjkChars = lead.hasUnspaced || body?.hasUnspaced ? countUnspacedChars(text) : 0;
 
@@ -157,9 +163,6 @@ function repeatFactor(count: number): number {
 
 function scaleWeights(weights: CategoryWeights, factor: number): CategoryWeights {
   const scaled: CategoryWeights = {};
-  for (const category of TASK_CATEGORIES) {
-    const weight = weights[category];
-    if (weight !== undefined) scaled[category] = weight * factor;
-  }
+  for (const category in weights) scaled[category as TaskCategory] = (weights[category as TaskCategory] as number) * factor;
   return scaled;
 }
