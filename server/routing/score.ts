@@ -1,4 +1,4 @@
-import type { TaskCategory } from "./categories";
+import { TASK_CATEGORIES, type TaskCategory } from "./categories";
 import { modelFacts } from "./model-facts";
 import type { Candidate, Capability, ComplexityTier, ModelFacts, PromptAnalysis, QualityWeights, RoutingSettings, ScoredCandidate } from "./types";
 
@@ -75,6 +75,8 @@ type Context = {
   analysis: PromptAnalysis;
   settings: RoutingSettings;
   mix: [TaskCategory, number][];
+  /** The source weights in use (the operator's when usable). */
+  sourceWeights: { profile: number; benchmark: number; prior: number };
   qualityWeight: number;
   minimumSizeB: number;
   floor: number;
@@ -95,7 +97,7 @@ export function scoreCandidates(
       rejected.push({ model: candidate.name, backend: candidate.backend, score: 0, components: {}, rejectedReason });
       continue;
     }
-    accepted.push({ scored: scoreOne(candidate, context), sizeB: effectiveSizeB(candidate.facts) ?? NEUTRAL_SIZE_B });
+    accepted.push({ scored: scoreOne(candidate, context), sizeB: derivedOf(candidate.facts).sizeB ?? NEUTRAL_SIZE_B });
   }
   // Ties: smaller first when speed is preferred, larger when quality is, then the name.
   const sizeOrder = clamp01(settings.qualityPreference, 0.5) < 0.5 ? 1 : -1;
@@ -167,7 +169,7 @@ export function speedScore(candidate: Candidate, category: TaskCategory): number
   // A thinking model's hidden chain is latency wasted on prompts outside its specialty.
   if (facts.specialties.includes("reasoning") && !facts.specialties.includes(category)) speed *= 0.8;
   if (!candidate.loaded) {
-    const loadSeconds = 0.36 * (positive(evidence.vramGb) ?? estimatedVramGb(facts));
+    const loadSeconds = 0.36 * (positive(evidence.vramGb) ?? derivedOf(facts).vramGb);
     speed *= 1 - 0.4 * (loadSeconds / (loadSeconds + 3));
   }
   return clamp01(speed, 0);
@@ -181,6 +183,25 @@ export function effectiveSizeB(facts: ModelFacts): number | undefined {
   return active !== undefined && active < total ? Math.sqrt(total * active) : total;
 }
 
+/** What scoring needs from a model's facts alone. */
+type DerivedFacts = { sizeB: number | undefined; priors: Partial<Record<TaskCategory, number>>; vramGb: number };
+
+// Facts are built once per registered model and never changed (route-request.ts keeps them per
+// model), so what follows from them alone is worked out once, not for every candidate of every request.
+const derivedFacts = new WeakMap<ModelFacts, DerivedFacts>();
+
+function derivedOf(facts: ModelFacts): DerivedFacts {
+  let derived = derivedFacts.get(facts);
+  if (!derived) {
+    // No prototype: a stray key in categoryScores must not find an inherited property.
+    const priors: Partial<Record<TaskCategory, number>> = Object.create(null);
+    for (const category of TASK_CATEGORIES) priors[category] = priorQuality(facts, category);
+    derived = { sizeB: effectiveSizeB(facts), priors, vramGb: estimatedVramGb(facts) };
+    derivedFacts.set(facts, derived);
+  }
+  return derived;
+}
+
 function scoringContext(analysis: PromptAnalysis, settings: RoutingSettings): Context {
   const preference = clamp01(settings.qualityPreference, 0.5);
   const tier = analysis.tier in TIER_EXPONENT ? analysis.tier : "medium";
@@ -190,6 +211,7 @@ function scoringContext(analysis: PromptAnalysis, settings: RoutingSettings): Co
     analysis,
     settings,
     mix: categoryMix(analysis),
+    sourceWeights: sourceWeights(settings.sourceWeights),
     qualityWeight: Math.pow(preference, TIER_EXPONENT[tier] * (demanding ? DEMANDING_EXPONENT_SCALE : 1)),
     minimumSizeB: nonNegative(minimum) ?? 0,
     // Capped so a mid-size generalist (~0.6 prior at 14B) still counts as adequate for hard work.
@@ -240,13 +262,14 @@ function scoreOne(candidate: Candidate, context: Context): ScoredCandidate {
 
 function qualityOf(candidate: Candidate, context: Context): QualityAssessment {
   const { facts, evidence } = candidate;
-  const weights = sourceWeights(context.settings.sourceWeights);
+  const weights = context.sourceWeights;
+  const derived = derivedOf(facts);
   let blended = 0;
-  let main: Omit<QualityAssessment, "quality" | "feedback"> = { prior: 0, weights: { prior: 1 } };
+  let main: { profile: number | undefined; benchmark: number | undefined; prior: number; weights: QualityWeights } | undefined;
   for (const [category, share] of context.mix) {
     const profile = unit(evidence.profile?.[category]);
     const benchmark = unit(evidence.benchmarks?.[category]);
-    const prior = priorQuality(facts, category);
+    const prior = derived.priors[category] ?? priorQuality(facts, category);
     let sum = weights.prior * prior;
     let weight = weights.prior;
     if (profile !== undefined) {
@@ -259,20 +282,18 @@ function qualityOf(candidate: Candidate, context: Context): QualityAssessment {
     }
     blended += share * (sum / weight);
     if (category === context.analysis.category) {
-      main = {
-        profile,
-        benchmark,
-        prior,
-        weights: {
-          prior: round(weights.prior / weight, 4),
-          ...(profile === undefined ? {} : { profile: round(weights.profile / weight, 4) }),
-          ...(benchmark === undefined ? {} : { benchmark: round(weights.benchmark / weight, 4) }),
-        },
-      };
+      const mainWeights: QualityWeights = { prior: round(weights.prior / weight, 4) };
+      if (profile !== undefined) mainWeights.profile = round(weights.profile / weight, 4);
+      if (benchmark !== undefined) mainWeights.benchmark = round(weights.benchmark / weight, 4);
+      main = { profile, benchmark, prior, weights: mainWeights };
     }
   }
   const feedback = context.settings.feedbackEnabled ? feedbackShift(evidence.feedback) : 0;
-  return { quality: clamp01(blended + feedback, 0), feedback, sizeB: effectiveSizeB(facts), ...main };
+  const quality = clamp01(blended + feedback, 0);
+  // Literals rather than a spread: this runs for every candidate of every request.
+  const { sizeB } = derived;
+  if (!main) return { quality, feedback, sizeB, prior: 0, weights: { prior: 1 } };
+  return { quality, feedback, sizeB, profile: main.profile, benchmark: main.benchmark, prior: main.prior, weights: main.weights };
 }
 
 /** The operator's source weights when usable (finite, ≥ 0, prior > 0 so the mix never divides by 0). */
@@ -293,8 +314,10 @@ function feedbackShift(feedback: { mean: number; count: number } | undefined): n
 function categoryMix(analysis: PromptAnalysis): [TaskCategory, number][] {
   const mix: [TaskCategory, number][] = [];
   let total = 0;
-  for (const [category, share] of Object.entries(analysis.categoryScores ?? {}) as [TaskCategory, number][]) {
-    const value = unit(share);
+  const scores = analysis.categoryScores ?? {};
+  for (const key in scores) {
+    const category = key as TaskCategory;
+    const value = unit(scores[category]);
     if (value === undefined || (value < MIN_CATEGORY_SHARE && category !== analysis.category)) continue;
     if (value === 0) continue;
     mix.push([category, value]);
