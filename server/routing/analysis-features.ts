@@ -82,6 +82,7 @@ export function extractFeatures(text: string): TextFeatures {
   }
   const lower = payload ? text.toLowerCase() : lead.lower;
   for (const cue of PATTERN_CUES) {
+    if (cue.needs !== undefined && !lower.includes(cue.needs)) continue;
     const count = countMatches(cue.pattern, lower, cue.cap);
     if (count > 0) add(cue.id, scaleWeights(cue.weights, repeatFactor(count)));
   }
