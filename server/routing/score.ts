@@ -120,7 +120,7 @@ export function rejectionReason(candidate: Candidate, analysis: PromptAnalysis, 
   if (candidate.circuitOpen) return "unreachable: circuit open after repeated failures";
   if (settings.overrides[candidate.name]?.disabled) return "disabled by operator";
   // Facts built without the name's hints: the name decides when a capability is needed.
-  const capabilities = facts.capabilities ?? (needs.vision || needs.tools ? modelFacts(candidate.name).capabilities : undefined);
+  const capabilities = facts.capabilities ?? (needs.vision || needs.tools ? nameCapabilities(candidate) : undefined);
   if (facts.embeddingOnly || (capabilities !== undefined && isEmbeddingOnly(capabilities))) return "embedding-only model";
   // Images sent to a text model fail, so vision must be known; tool support unknown is allowed.
   if (needs.vision && !capabilities?.includes("vision")) return "no vision";
@@ -183,8 +183,13 @@ export function effectiveSizeB(facts: ModelFacts): number | undefined {
   return active !== undefined && active < total ? Math.sqrt(total * active) : total;
 }
 
-/** What scoring needs from a model's facts alone. */
-type DerivedFacts = { sizeB: number | undefined; priors: Partial<Record<TaskCategory, number>>; vramGb: number };
+/** What scoring needs from a model's facts alone (and, for facts without capabilities, what its name tells). */
+type DerivedFacts = {
+  sizeB: number | undefined;
+  priors: Partial<Record<TaskCategory, number>>;
+  vramGb: number;
+  nameCapabilities?: { name: string; capabilities: Capability[] | undefined };
+};
 
 // Facts are built once per registered model and never changed (route-request.ts keeps them per
 // model), so what follows from them alone is worked out once, not for every candidate of every request.
@@ -200,6 +205,15 @@ function derivedOf(facts: ModelFacts): DerivedFacts {
     derivedFacts.set(facts, derived);
   }
   return derived;
+}
+
+/** The capabilities the name alone implies (parsing a name is a few regexes: once per model, not per request). */
+function nameCapabilities(candidate: Candidate): Capability[] | undefined {
+  const derived = derivedOf(candidate.facts);
+  if (derived.nameCapabilities?.name !== candidate.name) {
+    derived.nameCapabilities = { name: candidate.name, capabilities: modelFacts(candidate.name).capabilities };
+  }
+  return derived.nameCapabilities.capabilities;
 }
 
 function scoringContext(analysis: PromptAnalysis, settings: RoutingSettings): Context {

@@ -14,8 +14,9 @@ export const DEFAULT_ROUTING_SETTINGS: RoutingSettings = {
 /** Scores every candidate and explains the choice; `ranked` is the gateway's fallback order. */
 export function selectModels(analysis: PromptAnalysis, candidates: readonly Candidate[], settings: RoutingSettings): RoutingDecision {
   const scored = scoreCandidates(analysis, candidates, settings);
-  const ranked = scored.filter((candidate) => candidate.rejectedReason === undefined);
-  const rejected = scored.filter((candidate) => candidate.rejectedReason !== undefined);
+  const ranked: ScoredCandidate[] = [];
+  const rejected: ScoredCandidate[] = [];
+  for (const candidate of scored) (candidate.rejectedReason === undefined ? ranked : rejected).push(candidate);
   const top = ranked[0];
   const topCandidate = top && candidates.find((candidate) => candidate.name === top.model && candidate.backend === top.backend);
   const head = `${analysis.category}/${analysis.tier}: `;
