@@ -1,4 +1,3 @@
-import { buildLexicon } from "./analysis-lexicon";
 import type { TaskCategory } from "./categories";
 
 // The lexical evidence: whole-word cue lists (English plus common Spanish, French, German,
@@ -171,5 +170,3 @@ export const PATTERN_CUES: readonly PatternCue[] = [
   { id: "fasse-zusammen", pattern: /\bfass(?:e|en|t)?\b[^.\n]{0,60}\bzusammen\b/g, weights: { extraction: 1.6 }, cap: 1, needs: "zusammen" },
 ];
 
-export const CUE_LEXICON = buildLexicon(LEXICAL_CUES.map((entry) => entry.terms));
-export const CUE_CAPS: readonly number[] = LEXICAL_CUES.map((entry) => entry.cap);
