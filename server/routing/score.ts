@@ -71,7 +71,8 @@ export type QualityAssessment = {
   weights: QualityWeights;
 };
 
-type Context = {
+/** What scoring derives from the analysis and the settings alone: worked out once per decision. */
+export type ScoringContext = {
   analysis: PromptAnalysis;
   settings: RoutingSettings;
   mix: [TaskCategory, number][];
@@ -82,13 +83,16 @@ type Context = {
   floor: number;
 };
 
-/** Filters, then scores every candidate: accepted best first, then the rejected (score 0, with a reason). */
+/**
+ * Filters, then scores every candidate: accepted best first, then the rejected (score 0, with a reason).
+ * `context`: the decision's scoringContext, when the caller already has it.
+ */
 export function scoreCandidates(
   analysis: PromptAnalysis,
   candidates: readonly Candidate[],
   settings: RoutingSettings,
+  context: ScoringContext = scoringContext(analysis, settings),
 ): ScoredCandidate[] {
-  const context = scoringContext(analysis, settings);
   const accepted: { scored: ScoredCandidate; sizeB: number }[] = [];
   const rejected: ScoredCandidate[] = [];
   for (const candidate of candidates) {
@@ -137,8 +141,13 @@ export function rejectionReason(candidate: Candidate, analysis: PromptAnalysis, 
 }
 
 /** Quality for the prompt: profile, benchmarks and the size prior, blended per category, plus feedback. */
-export function assessQuality(candidate: Candidate, analysis: PromptAnalysis, settings: RoutingSettings): QualityAssessment {
-  return qualityOf(candidate, scoringContext(analysis, settings));
+export function assessQuality(
+  candidate: Candidate,
+  analysis: PromptAnalysis,
+  settings: RoutingSettings,
+  context: ScoringContext = scoringContext(analysis, settings),
+): QualityAssessment {
+  return qualityOf(candidate, context);
 }
 
 /** The size/family/specialty prior for one category: bigger is better with diminishing returns. */
@@ -216,7 +225,7 @@ function nameCapabilities(candidate: Candidate): Capability[] | undefined {
   return derived.nameCapabilities.capabilities;
 }
 
-function scoringContext(analysis: PromptAnalysis, settings: RoutingSettings): Context {
+export function scoringContext(analysis: PromptAnalysis, settings: RoutingSettings): ScoringContext {
   const preference = clamp01(settings.qualityPreference, 0.5);
   const tier = analysis.tier in TIER_EXPONENT ? analysis.tier : "medium";
   const demanding = DEMANDING.has(analysis.category);
@@ -233,7 +242,7 @@ function scoringContext(analysis: PromptAnalysis, settings: RoutingSettings): Co
   };
 }
 
-function scoreOne(candidate: Candidate, context: Context): ScoredCandidate {
+function scoreOne(candidate: Candidate, context: ScoringContext): ScoredCandidate {
   const { settings, qualityWeight: w } = context;
   const assessment = qualityOf(candidate, context);
   const { quality, sizeB } = assessment;
@@ -274,7 +283,7 @@ function scoreOne(candidate: Candidate, context: Context): ScoredCandidate {
   return { model: candidate.name, backend: candidate.backend, score: round(clamp01(total, 0), 4), components, quality: qualityParts };
 }
 
-function qualityOf(candidate: Candidate, context: Context): QualityAssessment {
+function qualityOf(candidate: Candidate, context: ScoringContext): QualityAssessment {
   const { facts, evidence } = candidate;
   const weights = context.sourceWeights;
   const derived = derivedOf(facts);
@@ -338,7 +347,8 @@ function categoryMix(analysis: PromptAnalysis): [TaskCategory, number][] {
     total += value;
   }
   if (!mix.some(([category]) => category === analysis.category) || total <= 0) return [[analysis.category, 1]];
-  return mix.map(([category, value]) => [category, value / total]);
+  for (const entry of mix) entry[1] /= total;
+  return mix;
 }
 
 function isEmbeddingOnly(capabilities: readonly Capability[]): boolean {
