@@ -177,7 +177,7 @@ export function matchAt(lexicon: Lexicon, tokens: Tokens, index: number): { entr
   }
   if (best) return best;
   const word = words[index] as string;
-  if (word.length >= PREFIX_KEY) {
+  if (word.length >= PREFIX_KEY && lexicon.prefixes.size > 0) {
     const prefixes = lexicon.prefixes.get(prefixKey(word));
     if (prefixes) for (const { prefix, entry } of prefixes) if (word.startsWith(prefix)) return { entry, length: 1 };
   }

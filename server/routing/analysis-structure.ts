@@ -129,11 +129,12 @@ export function detectPuzzles(text: string, codeLines: number, add: AddFeature):
   OPTION_LETTER.lastIndex = 0;
   for (let match = OPTION_LETTER.exec(text); match && letters.size < 20; match = OPTION_LETTER.exec(text)) letters.add(match[1] ?? match[2] ?? "");
   OPTION_LETTER.lastIndex = 0;
-  const yesNo = countMatches(YES_NO_OPTIONS, text, 10);
+  // A yes/no option line needs a dash, an options header a colon.
+  const yesNo = text.includes("-") ? countMatches(YES_NO_OPTIONS, text, 10) : 0;
   const options = letters.size >= 2 ? letters.size : yesNo >= 2 ? yesNo : 0;
   // Multiple choice is the shape of a reasoning question (or a quiz; other cues decide those).
   if (options > 0) add("multiple-choice", { reasoning: 2.6 });
-  if (OPTIONS_HEADER.test(text)) add("options-header", { reasoning: 1 });
+  if (text.includes(":") && OPTIONS_HEADER.test(text)) add("options-header", { reasoning: 1 });
   const booleans = codeLines === 0 ? countMatches(BOOLEAN_TOKEN, text, 5) : 0;
   if (booleans > 0 && text.length < 400 && BOOLEAN_EXPRESSION.test(text.trim())) add("boolean-expression", { reasoning: 3.5 });
   else if (booleans >= 2) add("boolean-values", { reasoning: 0.6 });
