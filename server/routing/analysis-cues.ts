@@ -1,4 +1,3 @@
-import { buildLexicon } from "./analysis-lexicon";
 import type { TaskCategory } from "./categories";
 
 // The lexical evidence: whole-word cue lists (English plus common Spanish, French, German,
@@ -16,8 +15,11 @@ export type Cue = {
   cap: number;
 };
 
-/** A cue that needs a pattern rather than words (run on the lowercased text). */
-export type PatternCue = { id: string; pattern: RegExp; weights: CategoryWeights; cap: number };
+/**
+ * A cue that needs a pattern rather than words (run on the lowercased text). `needs`: text that
+ * every match contains, so a text without it skips the pattern (a substring search is much cheaper).
+ */
+export type PatternCue = { id: string; pattern: RegExp; weights: CategoryWeights; cap: number; needs?: string };
 
 const LANGUAGES = "{english|spanish|french|german|chinese|japanese|russian|italian|portuguese|korean|arabic|hindi|dutch}";
 const SOURCE_NOUNS = "{text|passage|paragraph|article|document|email|transcript|report|review|reviews|data|record|records|log|logs|table|excerpt|sentence|sentences|list|message|conversation|notes|invoice|receipt|contract|resume|information|texts|story|essay|comments|ticket|ad|job ad|posting|job posting|listing|description|profile|page|thread|chat|post|recipe|minutes}";
@@ -153,20 +155,18 @@ export const GREETING_TERMS: readonly string[] = [
 export const GREETING_WEIGHTS: CategoryWeights = { general: 1.6 };
 
 export const PATTERN_CUES: readonly PatternCue[] = [
-  { id: "persona-lead", pattern: /(?:^|[.!?] |\n)[ \t]*as an? [a-z]+(?: [a-z]+){0,3},/g, weights: { creative: 1.4 }, cap: 1 },
-  { id: "persona-question", pattern: /\b(?:what would you say|how would you (?:describe|explain|introduce|respond|react|convince|persuade))\b/g, weights: { creative: 0.6 }, cap: 1 },
-  { id: "what-is-the-x-of", pattern: /\bwhat(?:'s| is| was) the [a-z]+(?: [a-z]+)? of\b/g, weights: { factual: 0.7 }, cap: 1 },
+  { id: "persona-lead", pattern: /(?:^|[.!?] |\n)[ \t]*as an? [a-z]+(?: [a-z]+){0,3},/g, weights: { creative: 1.4 }, cap: 1, needs: "as a" },
+  { id: "persona-question", pattern: /\b(?:what would you say|how would you (?:describe|explain|introduce|respond|react|convince|persuade))\b/g, weights: { creative: 0.6 }, cap: 1, needs: " would you " },
+  { id: "what-is-the-x-of", pattern: /\bwhat(?:'s| is| was) the [a-z]+(?: [a-z]+)? of\b/g, weights: { factual: 0.7 }, cap: 1, needs: "what" },
   { id: "syllogism", pattern: /\b(?:all|some|no) [a-z]+ (?:are|is) (?:not )?[a-z]+/g, weights: { reasoning: 0.7 }, cap: 3 },
   { id: "superlative-fact", pattern: /\bthe (?:largest|biggest|tallest|longest|highest|deepest|smallest|oldest|most populous|first|fastest|richest|hottest|coldest) [a-z]+(?: [a-z]+)?(?: in| on| of)\b/g, weights: { factual: 0.9 }, cap: 1 },
-  { id: "unit-conversion", pattern: /\bconvert \d[\d.,]* ?[a-z°]+/g, weights: { math: 1.6 }, cap: 1 },
-  { id: "big-o", pattern: /\bo\([^)\n]{1,12}\)/g, weights: { coding: 1 }, cap: 2 },
+  { id: "unit-conversion", pattern: /\bconvert \d[\d.,]* ?[a-z°]+/g, weights: { math: 1.6 }, cap: 1, needs: "convert " },
+  { id: "big-o", pattern: /\bo\([^)\n]{1,12}\)/g, weights: { coding: 1 }, cap: 2, needs: "o(" },
   { id: "code-language-symbol", pattern: /(?<![\w#+])(?:c\+\+|c#|f#|\.net)(?![\w#+])/g, weights: { coding: 1.3 }, cap: 2 },
-  { id: "take-steps", pattern: /\btake \d+ steps?\b/g, weights: { reasoning: 0.9 }, cap: 4 },
+  { id: "take-steps", pattern: /\btake \d+ steps?\b/g, weights: { reasoning: 0.9 }, cap: 4, needs: "take " },
   { id: "length-limit", pattern: /\bin (?:one|two|three|four|five|a few|\d+) (?:sentences?|words|bullet points|lines)\b/g, weights: { extraction: 0.6 }, cap: 1 },
-  { id: "how-does-it-work", pattern: /\bhow (?:does|do|did) [^\n.?!,]{1,40}? work\b/g, weights: { factual: 1.2 }, cap: 1 },
-  { id: "tldr", pattern: /\btl;dr\b/g, weights: { extraction: 1.6 }, cap: 1 },
-  { id: "fasse-zusammen", pattern: /\bfass(?:e|en|t)?\b[^.\n]{0,60}\bzusammen\b/g, weights: { extraction: 1.6 }, cap: 1 },
+  { id: "how-does-it-work", pattern: /\bhow (?:does|do|did) [^\n.?!,]{1,40}? work\b/g, weights: { factual: 1.2 }, cap: 1, needs: "how d" },
+  { id: "tldr", pattern: /\btl;dr\b/g, weights: { extraction: 1.6 }, cap: 1, needs: "tl;dr" },
+  { id: "fasse-zusammen", pattern: /\bfass(?:e|en|t)?\b[^.\n]{0,60}\bzusammen\b/g, weights: { extraction: 1.6 }, cap: 1, needs: "zusammen" },
 ];
 
-export const CUE_LEXICON = buildLexicon(LEXICAL_CUES.map((entry) => entry.terms));
-export const CUE_CAPS: readonly number[] = LEXICAL_CUES.map((entry) => entry.cap);

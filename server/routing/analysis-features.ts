@@ -1,10 +1,10 @@
-import { CUE_CAPS, CUE_LEXICON, GREETING_TERMS, GREETING_WEIGHTS, LEXICAL_CUES, PATTERN_CUES, type CategoryWeights } from "./analysis-cues";
+import { GREETING_TERMS, GREETING_WEIGHTS, LEXICAL_CUES, PATTERN_CUES, type CategoryWeights, type Cue } from "./analysis-cues";
 import { buildLexicon, countTerms, matchAt, tokenize, type Tokens } from "./analysis-lexicon";
 import { splitPayload } from "./analysis-payload";
 import { detectCode, detectMath, detectPuzzles, LIST_ITEM } from "./analysis-structure";
 import { detectTaskVerbs } from "./analysis-task-verbs";
 import { countMatches } from "./analysis-text";
-import { TASK_CATEGORIES, type TaskCategory } from "./categories";
+import type { TaskCategory } from "./categories";
 
 // Feature extraction for one text: lexical cues (analysis-cues.ts), structural detectors
 // (analysis-structure.ts) and task verbs (analysis-task-verbs.ts), summed into per-category
@@ -41,12 +41,18 @@ export function emptyEvidence(): Evidence {
 const PAYLOAD_WEIGHT = 0.5;
 // The shape of a request, for complexity and word problems: constraints, step words, number
 // words, and words that make a task demanding whatever its length.
-const SHAPE_LEXICON = buildLexicon([
+const SHAPE_TERMS: readonly (readonly string[])[] = [
   ["must", "should", "without", "at least", "at most", "no more than", "fewer than", "less than", "exactly", "ensure", "make sure", "only", "don't", "do not", "never", "always", "require", "required", "requirement", "requirements", "constraint", "constraints", "limit", "limited", "edge case", "edge cases", "handle", "support"],
   ["then", "also", "additionally", "furthermore", "moreover", "finally", "first", "firstly", "second", "secondly", "next", "after that", "in addition", "as well as"],
   ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "hundred", "thousand", "million", "half", "twice", "double", "triple", "third", "thirds", "quarter", "dozen"],
   ["prove", "proof", "derive", "rigorous", "rigorously", "step by step", "trade off", "trade offs", "tradeoffs", "optimize", "optimise", "optimal", "efficient", "efficiently", "architecture", "scalable", "scalability", "concurrent", "concurrency", "distributed", "thread safe", "edge case", "edge cases", "complexity", "in depth", "in detail", "detailed", "comprehensive", "thorough", "thoroughly", "analyze", "analyse", "compare", "evaluate", "justify", "design", "refactor", "debug", "security", "production", "benchmark", "formal", "formally", "theorem", "dynamic programming", "recursion", "eigen*", "integral", "integrals", "differential", "convergence", "critically", "both sides", "assess", "pros and cons", "reason carefully", "think carefully", "demuestra", "optimiza", "détaillé", "ausführlich", "подробно", "докажи", "证明", "详细", "詳しく"],
-]);
+];
+const SHAPE_CAPS = [100, 100, 20, 5];
+// The cues and the shape words in one lexicon, so one pass over the words counts both: groups
+// 0…n−1 are LEXICAL_CUES, then the four shape groups (groups are counted independently).
+const SHAPE_START = LEXICAL_CUES.length;
+const LEXICON = buildLexicon([...LEXICAL_CUES.map((cue) => cue.terms), ...SHAPE_TERMS]);
+const CAPS: readonly number[] = [...LEXICAL_CUES.map((cue) => cue.cap), ...SHAPE_CAPS];
 
 const GREETING_LEXICON = buildLexicon([GREETING_TERMS]);
 const GREETING_LEAD_WORDS = 3;
@@ -68,24 +74,27 @@ export function extractFeatures(text: string): TextFeatures {
   const { instruction, payload } = splitPayload(text);
   const lead = tokenize(instruction);
   const body = payload ? tokenize(payload) : undefined;
-  const leadCounts = countTerms(CUE_LEXICON, lead, CUE_CAPS);
-  const bodyCounts = body ? countTerms(CUE_LEXICON, body, CUE_CAPS) : undefined;
-  LEXICAL_CUES.forEach((cue, index) => {
-    const inLead = Math.min(cue.cap, leadCounts[index] ?? 0);
-    const inAll = Math.min(cue.cap, inLead + (bodyCounts?.[index] ?? 0));
+  const leadCounts = countTerms(LEXICON, lead, CAPS);
+  const bodyCounts = body ? countTerms(LEXICON, body, CAPS) : undefined;
+  for (let index = 0; index < LEXICAL_CUES.length; index++) {
+    const leadCount = leadCounts[index] ?? 0;
+    const bodyCount = bodyCounts?.[index] ?? 0;
+    if (leadCount === 0 && bodyCount === 0) continue; // most cues: nothing to weigh
+    const cue = LEXICAL_CUES[index] as Cue;
+    const inLead = Math.min(cue.cap, leadCount);
+    const inAll = Math.min(cue.cap, inLead + bodyCount);
     const strength = repeatFactor(inLead) + PAYLOAD_WEIGHT * (repeatFactor(inAll) - repeatFactor(inLead));
     if (strength > 0) add(cue.id, scaleWeights(cue.weights, strength));
-  });
+  }
   const lower = payload ? text.toLowerCase() : lead.lower;
   for (const cue of PATTERN_CUES) {
+    if (cue.needs !== undefined && !lower.includes(cue.needs)) continue;
     const count = countMatches(cue.pattern, lower, cue.cap);
     if (count > 0) add(cue.id, scaleWeights(cue.weights, repeatFactor(count)));
   }
 
-  const shapeCaps = [100, 100, 20, 5];
-  const leadShape = countTerms(SHAPE_LEXICON, lead, shapeCaps);
-  const bodyShape = body ? countTerms(SHAPE_LEXICON, body, shapeCaps) : [];
-  const [constraints = 0, steps = 0, numberWords = 0, demanding = 0] = leadShape.map((count, index) => count + (bodyShape[index] ?? 0));
+  const shape = (group: number) => (leadCounts[SHAPE_START + group] ?? 0) + (bodyCounts?.[SHAPE_START + group] ?? 0);
+  const [constraints, steps, numberWords, demanding] = [shape(0), shape(1), shape(2), shape(3)];
   // "hey so my server crashes…": a greeting in front of a request says little about the task.
   if (isGreeting(lead)) add("greeting", lead.words.length <= SHORT_MESSAGE_WORDS ? GREETING_WEIGHTS : scaleWeights(GREETING_WEIGHTS, 0.3));
   const names = lead.words.length <= SHORT_QUESTION_WORDS ? countMatches(PROPER_NOUN, instruction, 3) : 0;
@@ -97,8 +106,10 @@ export function extractFeatures(text: string): TextFeatures {
   detectTaskVerbs(lead, add);
 
   const evidence = emptyEvidence();
+  // Over each feature's own categories (a category a feature lacks adds nothing).
   for (const feature of features) {
-    for (const category of TASK_CATEGORIES) evidence[category] += feature.weights[category] ?? 0;
+    const weights = feature.weights;
+    for (const category in weights) evidence[category as TaskCategory] += weights[category as TaskCategory] as number;
   }
   const cjkChars = lead.hasUnspaced || body?.hasUnspaced ? countUnspacedChars(text) : 0;
 
@@ -157,9 +168,6 @@ function repeatFactor(count: number): number {
 
 function scaleWeights(weights: CategoryWeights, factor: number): CategoryWeights {
   const scaled: CategoryWeights = {};
-  for (const category of TASK_CATEGORIES) {
-    const weight = weights[category];
-    if (weight !== undefined) scaled[category] = weight * factor;
-  }
+  for (const category in weights) scaled[category as TaskCategory] = (weights[category as TaskCategory] as number) * factor;
   return scaled;
 }

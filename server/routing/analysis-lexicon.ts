@@ -19,8 +19,8 @@ export type Lexicon = {
   root: TrieNode;
   /** Prefix terms keyed by their first two characters (a number: no allocation per word). */
   prefixes: Map<number, { prefix: string; entry: number }[]>;
-  /** "*word" terms: compounds ending in a word (German "Gutenachtgeschichte"). */
-  suffixes: { suffix: string; entry: number }[];
+  /** "*word" terms: compounds ending in a word (German "Gutenachtgeschichte"), keyed by their last two characters. */
+  suffixes: Map<number, { suffix: string; entry: number }[]>;
   unspaced: { term: string; entry: number }[];
   size: number;
 };
@@ -28,11 +28,13 @@ export type Lexicon = {
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 // Unspaced scripts separate words too, so "用Python写" yields "python"; they are matched as substrings.
 const NON_WORD = /((?:[^\p{L}\p{M}\p{N}]|[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}])+)/u;
+const NON_ASCII = /[^\x00-\x7f]/;
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
 const PREFIX_KEY = 3;
 
 export function tokenize(text: string): Tokens {
   const lower = text.toLowerCase();
+  if (!NON_ASCII.test(lower)) return tokenizeAscii(lower);
   // One native split: words at even positions, the gaps between them at odd ones.
   const parts = lower.split(NON_WORD);
   const words: string[] = [];
@@ -41,7 +43,7 @@ export function tokenize(text: string): Tokens {
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index] as string;
     if (index % 2 === 1) {
-      gapBefore = hasSentenceBreak(part);
+      gapBefore = hasSentenceBreak(part, 0, part.length);
     } else if (part) {
       words.push(part);
       breakBefore.push(gapBefore);
@@ -51,12 +53,37 @@ export function tokenize(text: string): Tokens {
   return { words, breakBefore, lower, hasUnspaced: UNSPACED.test(lower) };
 }
 
-/** A line break, sentence punctuation followed by a space, or CJK sentence punctuation. */
-function hasSentenceBreak(gap: string): boolean {
-  for (let index = 0; index < gap.length; index++) {
-    const code = gap.charCodeAt(index);
+/**
+ * The same for plain ASCII text (most prompts), where words are runs of [a-z0-9]: a loop over the
+ * characters is several times cheaper than the Unicode-aware split.
+ */
+function tokenizeAscii(lower: string): Tokens {
+  const words: string[] = [];
+  const breakBefore: boolean[] = [];
+  let index = 0;
+  while (index < lower.length) {
+    const gapStart = index;
+    while (index < lower.length && !isAsciiWordChar(lower.charCodeAt(index))) index++;
+    const wordStart = index;
+    while (index < lower.length && isAsciiWordChar(lower.charCodeAt(index))) index++;
+    if (index > wordStart) {
+      words.push(lower.slice(wordStart, index));
+      breakBefore.push(hasSentenceBreak(lower, gapStart, wordStart));
+    }
+  }
+  return { words, breakBefore, lower, hasUnspaced: false };
+}
+
+function isAsciiWordChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+}
+
+/** In text[from, to): a line break, sentence punctuation followed by a space, or CJK sentence punctuation. */
+function hasSentenceBreak(text: string, from: number, to: number): boolean {
+  for (let index = from; index < to; index++) {
+    const code = text.charCodeAt(index);
     if (code === 10 || code === 0x3002 || code === 0xff01 || code === 0xff1f || code === 0xff1b) return true;
-    const next = gap.charCodeAt(index + 1);
+    const next = index + 1 < to ? text.charCodeAt(index + 1) : -1;
     // . ! ? ; : followed by a space, tab or line break
     if ((code === 46 || code === 33 || code === 63 || code === 59 || code === 58) && (next === 32 || next === 9 || next === 10 || next === 13)) return true;
   }
@@ -65,6 +92,16 @@ function hasSentenceBreak(gap: string): boolean {
 
 function prefixKey(word: string): number {
   return word.charCodeAt(0) * 65536 + word.charCodeAt(1);
+}
+
+function suffixKey(word: string): number {
+  return word.charCodeAt(word.length - 2) * 65536 + word.charCodeAt(word.length - 1);
+}
+
+function addKeyed<T>(map: Map<number, T[]>, key: number, value: T) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /**
@@ -90,7 +127,7 @@ export function expandTerm(term: string): string[] {
  * "*word" any longer word ending with it (at least four letters).
  */
 export function buildLexicon(groups: readonly (readonly string[])[]): Lexicon {
-  const lexicon: Lexicon = { root: { next: new Map(), entries: [] }, prefixes: new Map(), suffixes: [], unspaced: [], size: groups.length };
+  const lexicon: Lexicon = { root: { next: new Map(), entries: [] }, prefixes: new Map(), suffixes: new Map(), unspaced: [], size: groups.length };
   groups.forEach((terms, entry) => {
     for (const term of terms.flatMap(expandTerm)) {
       const lower = term.toLowerCase().trim();
@@ -102,16 +139,13 @@ export function buildLexicon(groups: readonly (readonly string[])[]): Lexicon {
       if (lower.startsWith("*") && !/\s/.test(lower)) {
         const suffix = lower.slice(1);
         if (suffix.length < 4) throw new Error(`suffix term too short: ${term}`);
-        lexicon.suffixes.push({ suffix, entry });
+        addKeyed(lexicon.suffixes, suffixKey(suffix), { suffix, entry });
         continue;
       }
       if (lower.endsWith("*") && !/\s/.test(lower)) {
         const prefix = lower.slice(0, -1);
         if (prefix.length < PREFIX_KEY) throw new Error(`prefix term too short: ${term}`);
-        const key = prefixKey(prefix);
-        const list = lexicon.prefixes.get(key) ?? [];
-        list.push({ prefix, entry });
-        lexicon.prefixes.set(key, list);
+        addKeyed(lexicon.prefixes, prefixKey(prefix), { prefix, entry });
         continue;
       }
       const parts = lower.match(WORD);
@@ -143,11 +177,12 @@ export function matchAt(lexicon: Lexicon, tokens: Tokens, index: number): { entr
   }
   if (best) return best;
   const word = words[index] as string;
-  if (word.length >= PREFIX_KEY) {
+  if (word.length >= PREFIX_KEY && lexicon.prefixes.size > 0) {
     const prefixes = lexicon.prefixes.get(prefixKey(word));
     if (prefixes) for (const { prefix, entry } of prefixes) if (word.startsWith(prefix)) return { entry, length: 1 };
   }
-  for (const { suffix, entry } of lexicon.suffixes) if (word.length > suffix.length && word.endsWith(suffix)) return { entry, length: 1 };
+  const suffixes = word.length > 4 && lexicon.suffixes.size > 0 ? lexicon.suffixes.get(suffixKey(word)) : undefined;
+  if (suffixes) for (const { suffix, entry } of suffixes) if (word.length > suffix.length && word.endsWith(suffix)) return { entry, length: 1 };
   return undefined;
 }
 
@@ -156,27 +191,27 @@ export function matchAt(lexicon: Lexicon, tokens: Tokens, index: number): { entr
  * ("the following text" is one match, not also "following text").
  */
 export function countTerms(lexicon: Lexicon, tokens: Tokens, caps: readonly number[]): number[] {
+  // Plain arrays: cheaper to allocate than a typed array, and this runs several times a prompt.
   const counts = new Array<number>(lexicon.size).fill(0);
-  const coveredUntil = new Int32Array(lexicon.size);
+  const coveredUntil = new Array<number>(lexicon.size).fill(0);
   const { words } = tokens;
-  const record = (entry: number, index: number, length: number) => {
-    if (index < (coveredUntil[entry] as number) || (counts[entry] as number) >= (caps[entry] ?? 1)) return;
-    coveredUntil[entry] = index + length;
-    counts[entry] = (counts[entry] as number) + 1;
-  };
   for (let index = 0; index < words.length; index++) {
     let node: TrieNode | undefined = lexicon.root;
     for (let depth = 0; index + depth < words.length; depth++) {
       node = node.next.get(words[index + depth] as string);
       if (!node) break;
-      for (const entry of node.entries) record(entry, index, depth + 1);
+      for (const entry of node.entries) record(counts, coveredUntil, caps, entry, index, depth + 1);
     }
     const word = words[index] as string;
     if (word.length >= PREFIX_KEY && lexicon.prefixes.size > 0) {
       const prefixes = lexicon.prefixes.get(prefixKey(word));
-      if (prefixes) for (const { prefix, entry } of prefixes) if (word.startsWith(prefix)) record(entry, index, 1);
+      if (prefixes) for (const { prefix, entry } of prefixes) if (word.startsWith(prefix)) record(counts, coveredUntil, caps, entry, index, 1);
     }
-    for (const { suffix, entry } of lexicon.suffixes) if (word.length > suffix.length && word.endsWith(suffix)) record(entry, index, 1);
+    // Suffix terms have at least four letters and match longer words only.
+    if (word.length > 4 && lexicon.suffixes.size > 0) {
+      const suffixes = lexicon.suffixes.get(suffixKey(word));
+      if (suffixes) for (const { suffix, entry } of suffixes) if (word.length > suffix.length && word.endsWith(suffix)) record(counts, coveredUntil, caps, entry, index, 1);
+    }
   }
   if (tokens.hasUnspaced) {
     for (const { term, entry } of lexicon.unspaced) {
@@ -186,4 +221,11 @@ export function countTerms(lexicon: Lexicon, tokens: Tokens, caps: readonly numb
     }
   }
   return counts;
+}
+
+/** Counts a match of `entry` at word `index` unless it overlaps the group's previous match or the group is at its cap. */
+function record(counts: number[], coveredUntil: number[], caps: readonly number[], entry: number, index: number, length: number) {
+  if (index < (coveredUntil[entry] as number) || (counts[entry] as number) >= (caps[entry] ?? 1)) return;
+  coveredUntil[entry] = index + length;
+  counts[entry] = (counts[entry] as number) + 1;
 }

@@ -45,6 +45,7 @@ const LATEX = /\\(?:frac|sqrt|int|sum|prod|lim|cdot|times|alpha|beta|gamma|theta
 const PURE_EXPRESSION = /^[\s\d()+\-*/×÷^.,=?%]+$/;
 const EXPRESSION_LEAD = /^(?:what(?:'s| is)|calculate|compute|evaluate|solve|simplify|cu[aá]nto es|combien font|was ist|сколько будет|计算)[:\s]*/iu;
 // Digits beside Latin letters are names or units (5am, B12, 3x); beside CJK they are quantities.
+const DIGIT = /\d/;
 const NUMBER = /(?<![A-Za-z\d.])\d+(?:[.,]\d+)*(?![A-Za-z\d])/g;
 const MONEY_OR_UNIT = /[$€£¥]\s?\d|\d\s?(?:%|percent\b)|\d\s*(?:km|kilometers?|miles?|meters?|cm|mm|kg|grams?|pounds?|lbs?|hours?|minutes?|seconds?|days?|weeks?|months?|years?|dollars?|cents?|euros?|liters?|litres?|gallons?|ounces?|feet|foot|inches|mph|km\/h)\b/giu;
 // Asking for a quantity: "how many/much…", "what is the total/probability…", "find the…".
@@ -63,8 +64,10 @@ const BRACKET_SEQUENCE = /(?:[[\](){}<>][ \t]+){5}[[\](){}<>]/;
 export const LIST_ITEM = /^[ \t]*(?:\d{1,2}[.)]|[-*•]|\([a-zA-Z0-9]{1,2}\)|[a-hA-H][.)])[ \t]+\S/gm;
 
 export function detectCode(text: string, add: AddFeature) {
-  const fences = Math.floor(countMatches(FENCE, text, 40) / 2);
-  const dataFences = Math.floor(countMatches(DATA_FENCE, text, 40) / 2);
+  // Fences need backticks or tildes, a shell prompt a dollar sign: most texts skip those patterns.
+  const backticks = text.includes("```");
+  const fences = backticks || text.includes("~~~") ? Math.floor(countMatches(FENCE, text, 40) / 2) : 0;
+  const dataFences = backticks ? Math.floor(countMatches(DATA_FENCE, text, 40) / 2) : 0;
   const codeLines = countMatches(CODE_LINE, text, 200);
   const inline = countMatches(INLINE_CODE, text, 20);
   if (fences > 0) add("code-fence", fences > dataFences ? { coding: 2.5 } : { coding: 0.8, extraction: 0.4 });
@@ -74,16 +77,18 @@ export function detectCode(text: string, add: AddFeature) {
   if (SQL.test(text)) add("sql", { coding: 2.5 });
   const files = countMatches(FILE_NAME, text, 3);
   if (files > 0) add("file-name", { coding: 0.8 * files });
-  if (SHELL.test(text)) add("shell-command", { coding: 1.2 });
+  if (text.includes("$") && SHELL.test(text)) add("shell-command", { coding: 1.2 });
   return { codeLines, fences };
 }
 
 export function detectMath(text: string, codeLines: number, numberWords: number, add: AddFeature) {
-  const plain = text.replace(DATE_OR_TIME, " ");
+  // Dates, arithmetic and numerals all need a digit, and most prose has none: skip those passes.
+  const digits = DIGIT.test(text);
+  const plain = digits ? text.replace(DATE_OR_TIME, " ") : text;
   const lower = plain.toLowerCase();
-  const ops = codeLines > 1 ? 0 : countMatches(ARITHMETIC, plain, 30);
+  const ops = codeLines > 1 || !digits ? 0 : countMatches(ARITHMETIC, plain, 30);
   const symbols = codeLines > 1 ? 0 : countMatches(ALGEBRA, plain, 30);
-  const numbers = countNumbers(plain.replace(LIST_ITEM, " "));
+  const numbers = digits ? countNumbers(plain.replace(LIST_ITEM, " ")) : 0;
   const trimmed = plain.trim().replace(EXPRESSION_LEAD, "");
   if (ops > 0 && trimmed.length > 0 && PURE_EXPRESSION.test(trimmed)) add("arithmetic-expression", { math: 4 });
   else if (ops > 0) add("arithmetic", { math: Math.min(2.5, 0.6 + 0.4 * ops) });
@@ -124,11 +129,12 @@ export function detectPuzzles(text: string, codeLines: number, add: AddFeature):
   OPTION_LETTER.lastIndex = 0;
   for (let match = OPTION_LETTER.exec(text); match && letters.size < 20; match = OPTION_LETTER.exec(text)) letters.add(match[1] ?? match[2] ?? "");
   OPTION_LETTER.lastIndex = 0;
-  const yesNo = countMatches(YES_NO_OPTIONS, text, 10);
+  // A yes/no option line needs a dash, an options header a colon.
+  const yesNo = text.includes("-") ? countMatches(YES_NO_OPTIONS, text, 10) : 0;
   const options = letters.size >= 2 ? letters.size : yesNo >= 2 ? yesNo : 0;
   // Multiple choice is the shape of a reasoning question (or a quiz; other cues decide those).
   if (options > 0) add("multiple-choice", { reasoning: 2.6 });
-  if (OPTIONS_HEADER.test(text)) add("options-header", { reasoning: 1 });
+  if (text.includes(":") && OPTIONS_HEADER.test(text)) add("options-header", { reasoning: 1 });
   const booleans = codeLines === 0 ? countMatches(BOOLEAN_TOKEN, text, 5) : 0;
   if (booleans > 0 && text.length < 400 && BOOLEAN_EXPRESSION.test(text.trim())) add("boolean-expression", { reasoning: 3.5 });
   else if (booleans >= 2) add("boolean-values", { reasoning: 0.6 });

@@ -62,14 +62,20 @@ const FOLLOW_UP = new RegExp(
 
 /** Category, complexity and required capabilities of a chat request. */
 export function analyzePrompt(input: AnalysisInput): PromptAnalysis {
-  return analyzePromptDetailed(input).analysis;
+  return analyze(input, undefined).analysis;
 }
 
 /** Same as analyzePrompt, plus the evidence and the features behind it. */
 export function analyzePromptDetailed(input: AnalysisInput): DetailedAnalysis {
+  const features: MatchedFeature[] = [];
+  const { analysis, evidence, carriedOver } = analyze(input, features);
+  return { analysis, evidence, features, carriedOver };
+}
+
+/** The analysis; the matched features are listed only when `features` is given (the request path needs none). */
+function analyze(input: AnalysisInput, features: MatchedFeature[] | undefined): Omit<DetailedAnalysis, "features"> {
   const messages = Array.isArray(input.messages) ? input.messages : [];
   const lastUserIndex = findLastUserIndex(messages);
-  const features: MatchedFeature[] = [];
   const evidence = emptyEvidence();
   evidence.general += GENERAL_PRIOR;
 
@@ -114,7 +120,7 @@ export function analyzePromptDetailed(input: AnalysisInput): DetailedAnalysis {
   const json = input.responseFormat?.type === "json_object" || input.responseFormat?.type === "json_schema";
   if (json) {
     evidence.extraction += JSON_MODE_EXTRACTION;
-    features.push({ id: "json-mode", source: "request", weights: { extraction: JSON_MODE_EXTRACTION } });
+    features?.push({ id: "json-mode", source: "request", weights: { extraction: JSON_MODE_EXTRACTION } });
   }
 
   const categoryScores = softmax(evidence);
@@ -139,7 +145,6 @@ export function analyzePromptDetailed(input: AnalysisInput): DetailedAnalysis {
       capabilities,
     },
     evidence,
-    features,
     carriedOver,
   };
 }
@@ -159,14 +164,15 @@ function findLastUserIndex(messages: AnalysisInput["messages"]): number {
   return -1;
 }
 
-function accumulate(evidence: Evidence, features: MatchedFeature[], text: TextFeatures, source: FeatureSource, weight: number) {
+function accumulate(evidence: Evidence, features: MatchedFeature[] | undefined, text: TextFeatures, source: FeatureSource, weight: number) {
   for (const feature of text.features) {
+    for (const category in feature.weights) evidence[category as TaskCategory] += (feature.weights[category as TaskCategory] as number) * weight;
+    if (!features) continue;
+    // The feature list (explanations and tests only) keeps the categories in their usual order.
     const weights: CategoryWeights = {};
     for (const category of TASK_CATEGORIES) {
       const value = feature.weights[category];
-      if (value === undefined) continue;
-      weights[category] = value * weight;
-      evidence[category] += value * weight;
+      if (value !== undefined) weights[category] = value * weight;
     }
     features.push({ id: feature.id, source, weights });
   }

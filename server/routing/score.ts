@@ -1,4 +1,4 @@
-import type { TaskCategory } from "./categories";
+import { TASK_CATEGORIES, type TaskCategory } from "./categories";
 import { modelFacts } from "./model-facts";
 import type { Candidate, Capability, ComplexityTier, ModelFacts, PromptAnalysis, QualityWeights, RoutingSettings, ScoredCandidate } from "./types";
 
@@ -71,22 +71,28 @@ export type QualityAssessment = {
   weights: QualityWeights;
 };
 
-type Context = {
+/** What scoring derives from the analysis and the settings alone: worked out once per decision. */
+export type ScoringContext = {
   analysis: PromptAnalysis;
   settings: RoutingSettings;
   mix: [TaskCategory, number][];
+  /** The source weights in use (the operator's when usable). */
+  sourceWeights: { profile: number; benchmark: number; prior: number };
   qualityWeight: number;
   minimumSizeB: number;
   floor: number;
 };
 
-/** Filters, then scores every candidate: accepted best first, then the rejected (score 0, with a reason). */
+/**
+ * Filters, then scores every candidate: accepted best first, then the rejected (score 0, with a reason).
+ * `context`: the decision's scoringContext, when the caller already has it.
+ */
 export function scoreCandidates(
   analysis: PromptAnalysis,
   candidates: readonly Candidate[],
   settings: RoutingSettings,
+  context: ScoringContext = scoringContext(analysis, settings),
 ): ScoredCandidate[] {
-  const context = scoringContext(analysis, settings);
   const accepted: { scored: ScoredCandidate; sizeB: number }[] = [];
   const rejected: ScoredCandidate[] = [];
   for (const candidate of candidates) {
@@ -95,7 +101,7 @@ export function scoreCandidates(
       rejected.push({ model: candidate.name, backend: candidate.backend, score: 0, components: {}, rejectedReason });
       continue;
     }
-    accepted.push({ scored: scoreOne(candidate, context), sizeB: effectiveSizeB(candidate.facts) ?? NEUTRAL_SIZE_B });
+    accepted.push({ scored: scoreOne(candidate, context), sizeB: derivedOf(candidate.facts).sizeB ?? NEUTRAL_SIZE_B });
   }
   // Ties: smaller first when speed is preferred, larger when quality is, then the name.
   const sizeOrder = clamp01(settings.qualityPreference, 0.5) < 0.5 ? 1 : -1;
@@ -118,7 +124,7 @@ export function rejectionReason(candidate: Candidate, analysis: PromptAnalysis, 
   if (candidate.circuitOpen) return "unreachable: circuit open after repeated failures";
   if (settings.overrides[candidate.name]?.disabled) return "disabled by operator";
   // Facts built without the name's hints: the name decides when a capability is needed.
-  const capabilities = facts.capabilities ?? (needs.vision || needs.tools ? modelFacts(candidate.name).capabilities : undefined);
+  const capabilities = facts.capabilities ?? (needs.vision || needs.tools ? nameCapabilities(candidate) : undefined);
   if (facts.embeddingOnly || (capabilities !== undefined && isEmbeddingOnly(capabilities))) return "embedding-only model";
   // Images sent to a text model fail, so vision must be known; tool support unknown is allowed.
   if (needs.vision && !capabilities?.includes("vision")) return "no vision";
@@ -135,8 +141,13 @@ export function rejectionReason(candidate: Candidate, analysis: PromptAnalysis, 
 }
 
 /** Quality for the prompt: profile, benchmarks and the size prior, blended per category, plus feedback. */
-export function assessQuality(candidate: Candidate, analysis: PromptAnalysis, settings: RoutingSettings): QualityAssessment {
-  return qualityOf(candidate, scoringContext(analysis, settings));
+export function assessQuality(
+  candidate: Candidate,
+  analysis: PromptAnalysis,
+  settings: RoutingSettings,
+  context: ScoringContext = scoringContext(analysis, settings),
+): QualityAssessment {
+  return qualityOf(candidate, context);
 }
 
 /** The size/family/specialty prior for one category: bigger is better with diminishing returns. */
@@ -167,7 +178,7 @@ export function speedScore(candidate: Candidate, category: TaskCategory): number
   // A thinking model's hidden chain is latency wasted on prompts outside its specialty.
   if (facts.specialties.includes("reasoning") && !facts.specialties.includes(category)) speed *= 0.8;
   if (!candidate.loaded) {
-    const loadSeconds = 0.36 * (positive(evidence.vramGb) ?? estimatedVramGb(facts));
+    const loadSeconds = 0.36 * (positive(evidence.vramGb) ?? derivedOf(facts).vramGb);
     speed *= 1 - 0.4 * (loadSeconds / (loadSeconds + 3));
   }
   return clamp01(speed, 0);
@@ -181,7 +192,40 @@ export function effectiveSizeB(facts: ModelFacts): number | undefined {
   return active !== undefined && active < total ? Math.sqrt(total * active) : total;
 }
 
-function scoringContext(analysis: PromptAnalysis, settings: RoutingSettings): Context {
+/** What scoring needs from a model's facts alone (and, for facts without capabilities, what its name tells). */
+type DerivedFacts = {
+  sizeB: number | undefined;
+  priors: Partial<Record<TaskCategory, number>>;
+  vramGb: number;
+  nameCapabilities?: { name: string; capabilities: Capability[] | undefined };
+};
+
+// Facts are built once per registered model and never changed (route-request.ts keeps them per
+// model), so what follows from them alone is worked out once, not for every candidate of every request.
+const derivedFacts = new WeakMap<ModelFacts, DerivedFacts>();
+
+function derivedOf(facts: ModelFacts): DerivedFacts {
+  let derived = derivedFacts.get(facts);
+  if (!derived) {
+    // No prototype: a stray key in categoryScores must not find an inherited property.
+    const priors: Partial<Record<TaskCategory, number>> = Object.create(null);
+    for (const category of TASK_CATEGORIES) priors[category] = priorQuality(facts, category);
+    derived = { sizeB: effectiveSizeB(facts), priors, vramGb: estimatedVramGb(facts) };
+    derivedFacts.set(facts, derived);
+  }
+  return derived;
+}
+
+/** The capabilities the name alone implies (parsing a name is a few regexes: once per model, not per request). */
+function nameCapabilities(candidate: Candidate): Capability[] | undefined {
+  const derived = derivedOf(candidate.facts);
+  if (derived.nameCapabilities?.name !== candidate.name) {
+    derived.nameCapabilities = { name: candidate.name, capabilities: modelFacts(candidate.name).capabilities };
+  }
+  return derived.nameCapabilities.capabilities;
+}
+
+export function scoringContext(analysis: PromptAnalysis, settings: RoutingSettings): ScoringContext {
   const preference = clamp01(settings.qualityPreference, 0.5);
   const tier = analysis.tier in TIER_EXPONENT ? analysis.tier : "medium";
   const demanding = DEMANDING.has(analysis.category);
@@ -190,6 +234,7 @@ function scoringContext(analysis: PromptAnalysis, settings: RoutingSettings): Co
     analysis,
     settings,
     mix: categoryMix(analysis),
+    sourceWeights: sourceWeights(settings.sourceWeights),
     qualityWeight: Math.pow(preference, TIER_EXPONENT[tier] * (demanding ? DEMANDING_EXPONENT_SCALE : 1)),
     minimumSizeB: nonNegative(minimum) ?? 0,
     // Capped so a mid-size generalist (~0.6 prior at 14B) still counts as adequate for hard work.
@@ -197,7 +242,7 @@ function scoringContext(analysis: PromptAnalysis, settings: RoutingSettings): Co
   };
 }
 
-function scoreOne(candidate: Candidate, context: Context): ScoredCandidate {
+function scoreOne(candidate: Candidate, context: ScoringContext): ScoredCandidate {
   const { settings, qualityWeight: w } = context;
   const assessment = qualityOf(candidate, context);
   const { quality, sizeB } = assessment;
@@ -238,15 +283,16 @@ function scoreOne(candidate: Candidate, context: Context): ScoredCandidate {
   return { model: candidate.name, backend: candidate.backend, score: round(clamp01(total, 0), 4), components, quality: qualityParts };
 }
 
-function qualityOf(candidate: Candidate, context: Context): QualityAssessment {
+function qualityOf(candidate: Candidate, context: ScoringContext): QualityAssessment {
   const { facts, evidence } = candidate;
-  const weights = sourceWeights(context.settings.sourceWeights);
+  const weights = context.sourceWeights;
+  const derived = derivedOf(facts);
   let blended = 0;
-  let main: Omit<QualityAssessment, "quality" | "feedback"> = { prior: 0, weights: { prior: 1 } };
+  let main: { profile: number | undefined; benchmark: number | undefined; prior: number; weights: QualityWeights } | undefined;
   for (const [category, share] of context.mix) {
     const profile = unit(evidence.profile?.[category]);
     const benchmark = unit(evidence.benchmarks?.[category]);
-    const prior = priorQuality(facts, category);
+    const prior = derived.priors[category] ?? priorQuality(facts, category);
     let sum = weights.prior * prior;
     let weight = weights.prior;
     if (profile !== undefined) {
@@ -259,20 +305,18 @@ function qualityOf(candidate: Candidate, context: Context): QualityAssessment {
     }
     blended += share * (sum / weight);
     if (category === context.analysis.category) {
-      main = {
-        profile,
-        benchmark,
-        prior,
-        weights: {
-          prior: round(weights.prior / weight, 4),
-          ...(profile === undefined ? {} : { profile: round(weights.profile / weight, 4) }),
-          ...(benchmark === undefined ? {} : { benchmark: round(weights.benchmark / weight, 4) }),
-        },
-      };
+      const mainWeights: QualityWeights = { prior: round(weights.prior / weight, 4) };
+      if (profile !== undefined) mainWeights.profile = round(weights.profile / weight, 4);
+      if (benchmark !== undefined) mainWeights.benchmark = round(weights.benchmark / weight, 4);
+      main = { profile, benchmark, prior, weights: mainWeights };
     }
   }
   const feedback = context.settings.feedbackEnabled ? feedbackShift(evidence.feedback) : 0;
-  return { quality: clamp01(blended + feedback, 0), feedback, sizeB: effectiveSizeB(facts), ...main };
+  const quality = clamp01(blended + feedback, 0);
+  // Literals rather than a spread: this runs for every candidate of every request.
+  const { sizeB } = derived;
+  if (!main) return { quality, feedback, sizeB, prior: 0, weights: { prior: 1 } };
+  return { quality, feedback, sizeB, profile: main.profile, benchmark: main.benchmark, prior: main.prior, weights: main.weights };
 }
 
 /** The operator's source weights when usable (finite, ≥ 0, prior > 0 so the mix never divides by 0). */
@@ -293,15 +337,18 @@ function feedbackShift(feedback: { mean: number; count: number } | undefined): n
 function categoryMix(analysis: PromptAnalysis): [TaskCategory, number][] {
   const mix: [TaskCategory, number][] = [];
   let total = 0;
-  for (const [category, share] of Object.entries(analysis.categoryScores ?? {}) as [TaskCategory, number][]) {
-    const value = unit(share);
+  const scores = analysis.categoryScores ?? {};
+  for (const key in scores) {
+    const category = key as TaskCategory;
+    const value = unit(scores[category]);
     if (value === undefined || (value < MIN_CATEGORY_SHARE && category !== analysis.category)) continue;
     if (value === 0) continue;
     mix.push([category, value]);
     total += value;
   }
   if (!mix.some(([category]) => category === analysis.category) || total <= 0) return [[analysis.category, 1]];
-  return mix.map(([category, value]) => [category, value / total]);
+  for (const entry of mix) entry[1] /= total;
+  return mix;
 }
 
 function isEmbeddingOnly(capabilities: readonly Capability[]): boolean {

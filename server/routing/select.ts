@@ -1,4 +1,4 @@
-import { assessQuality, scoreCandidates } from "./score";
+import { assessQuality, scoreCandidates, scoringContext, type ScoringContext } from "./score";
 import type { Candidate, PromptAnalysis, RoutingDecision, RoutingSettings, ScoredCandidate } from "./types";
 
 /** Settings before an operator changes anything: a balanced router with feedback on. */
@@ -13,23 +13,25 @@ export const DEFAULT_ROUTING_SETTINGS: RoutingSettings = {
 
 /** Scores every candidate and explains the choice; `ranked` is the gateway's fallback order. */
 export function selectModels(analysis: PromptAnalysis, candidates: readonly Candidate[], settings: RoutingSettings): RoutingDecision {
-  const scored = scoreCandidates(analysis, candidates, settings);
-  const ranked = scored.filter((candidate) => candidate.rejectedReason === undefined);
-  const rejected = scored.filter((candidate) => candidate.rejectedReason !== undefined);
+  const context = scoringContext(analysis, settings);
+  const scored = scoreCandidates(analysis, candidates, settings, context);
+  const ranked: ScoredCandidate[] = [];
+  const rejected: ScoredCandidate[] = [];
+  for (const candidate of scored) (candidate.rejectedReason === undefined ? ranked : rejected).push(candidate);
   const top = ranked[0];
   const topCandidate = top && candidates.find((candidate) => candidate.name === top.model && candidate.backend === top.backend);
   const head = `${analysis.category}/${analysis.tier}: `;
   const choice =
     top && topCandidate
-      ? `${top.model} — ${explainChoice(top, topCandidate, analysis, settings)}`
+      ? `${top.model} — ${explainChoice(top, topCandidate, analysis, settings, context)}`
       : candidates.length === 0
         ? "no model can serve this request (no models available)"
         : "no model can serve this request";
   return { analysis, candidates: scored, ranked, reasoning: head + choice + summarizeRejections(rejected, ranked.length === 0) };
 }
 
-function explainChoice(top: ScoredCandidate, candidate: Candidate, analysis: PromptAnalysis, settings: RoutingSettings): string {
-  const { profile, benchmark, prior, sizeB } = assessQuality(candidate, analysis, settings);
+function explainChoice(top: ScoredCandidate, candidate: Candidate, analysis: PromptAnalysis, settings: RoutingSettings, context: ScoringContext): string {
+  const { profile, benchmark, prior, sizeB } = assessQuality(candidate, analysis, settings, context);
   const source =
     profile !== undefined
       ? `profile ${profile.toFixed(2)}`
