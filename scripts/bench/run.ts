@@ -31,8 +31,11 @@ const BASELINE_DIR = process.env.BENCH_BASELINE_DIR;
 const ONLY = process.env.BENCH_ONLY?.split(",");
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? "8") * 1000;
 const WARMUP_MS = 3_000;
-const SERIAL_WARMUP = 50;
-const SERIAL_REQUESTS = 300;
+// Every measurement starts with 1 s of the same workload on the same target: a router that sat idle
+// while the others were measured has had its heap shrunk and its caches emptied, and 50 requests
+// did not bring it back (the first router measured at c=1 paid for it).
+const TARGET_WARMUP_MS = 1_000;
+const SERIAL_REQUESTS = 1_000;
 const CONCURRENCY = 32;
 const MODEL = "llama3.2:3b";
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
@@ -161,7 +164,7 @@ function figures(target: Target, stream: boolean, concurrency: number, result: L
 
 async function measure(target: Target, stream: boolean, concurrency: number): Promise<WorkloadFigures> {
   const serial = concurrency === 1;
-  await runLoad(target, { stream, concurrency, stop: serial ? { requests: SERIAL_WARMUP } : { durationMs: 1_000 } });
+  await runLoad(target, { stream, concurrency, stop: { durationMs: TARGET_WARMUP_MS } });
   const cpuBefore = cpuMs(target.pid);
   const result = await runLoad(target, { stream, concurrency, stop: serial ? { requests: SERIAL_REQUESTS } : { durationMs: DURATION_MS } });
   const cpuAfter = cpuMs(target.pid);
@@ -331,7 +334,7 @@ async function main(): Promise<void> {
         platform: `${os.platform()} ${os.release()}`,
         totalMemMiB: Math.round(os.totalmem() / 1024 / 1024),
       },
-      settings: { commit: gitRevision(ROOT), warmupS: WARMUP_MS / 1000, baseline: BASELINE_DIR ? gitRevision(BASELINE_DIR) : "none", database: POSTGRES ? "postgres" : "pglite (embedded)", routerNodeOptions: process.env.BENCH_ROUTER_NODE_OPTIONS ?? "none", serialWarmup: SERIAL_WARMUP, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
+      settings: { commit: gitRevision(ROOT), warmupS: WARMUP_MS / 1000, baseline: BASELINE_DIR ? gitRevision(BASELINE_DIR) : "none", database: POSTGRES ? "postgres" : "pglite (embedded)", routerNodeOptions: process.env.BENCH_ROUTER_NODE_OPTIONS ?? "none", targetWarmupS: TARGET_WARMUP_MS / 1000, serialRequests: SERIAL_REQUESTS, concurrency: CONCURRENCY, durationS: DURATION_MS / 1000, model: MODEL, maxTokens: 32, profile: String(PROFILE) },
       coldStartMs: {
         simulator: sim.coldStartMs,
         router: router.coldStartMs,
