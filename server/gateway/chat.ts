@@ -325,35 +325,38 @@ function logDecision(
   runtime: Runtime,
   result: { id?: string; target: AttemptTarget; attempts: AttemptRecord[]; usage?: Usage; ttftMs?: number; status: "ok" | "error"; error?: string },
 ) {
-  const decision = context.routed.decision;
-  const analysis = decision?.analysis;
-  const chosen = decision?.ranked.find((candidate) => candidate.model === result.target.model);
-  runtime.decisions.record({
-    requestId: context.requestId,
-    traceId: context.traceId,
-    responseId: result.id,
-    promptHash: promptHash(context.chat),
-    category: analysis?.category,
-    categoryConfidence: analysis?.categoryConfidence,
-    complexity: analysis?.complexity,
-    tier: analysis?.tier,
-    selectedModel: result.target.model,
-    backend: result.target.backend,
-    confidence: context.routed.explicit ? 1 : chosen ? clamp01(chosen.score) : undefined,
-    reason: context.routed.explicit ? "explicit model requested" : decision?.reasoning,
-    candidates: decision?.candidates.map(candidateRow) ?? [],
-    fallbackCount: Math.max(0, result.attempts.length - 1),
-    attempts: result.attempts.map((attempt) => ({ model: attempt.model, backend: attempt.backend, ok: attempt.ok, ms: attempt.ms, error: attempt.error?.message })),
-    cacheHit: context.routed.cacheHit || Boolean(context.responseCacheHit),
-    status: result.status,
-    error: result.error,
-    latencyMs: Math.round(performance.now() - context.started),
-    ttftMs: result.ttftMs === undefined ? undefined : Math.round(result.ttftMs),
-    promptTokens: result.usage?.prompt_tokens,
-    completionTokens: result.usage?.completion_tokens,
-    tokensEstimated: result.usage?.estimated ?? false,
-    prompt: runtime.config.ROUTER_LOG_PROMPTS ? JSON.stringify(context.chat.messages) : undefined,
-    clientKeyId: context.account?.keyId,
+  const latencyMs = Math.round(performance.now() - context.started);
+  runtime.decisions.recordLater(() => {
+    const decision = context.routed.decision;
+    const analysis = decision?.analysis;
+    const chosen = decision?.ranked.find((candidate) => candidate.model === result.target.model);
+    return {
+      requestId: context.requestId,
+      traceId: context.traceId,
+      responseId: result.id,
+      promptHash: promptHash(context.chat),
+      category: analysis?.category,
+      categoryConfidence: analysis?.categoryConfidence,
+      complexity: analysis?.complexity,
+      tier: analysis?.tier,
+      selectedModel: result.target.model,
+      backend: result.target.backend,
+      confidence: context.routed.explicit ? 1 : chosen ? clamp01(chosen.score) : undefined,
+      reason: context.routed.explicit ? "explicit model requested" : decision?.reasoning,
+      candidates: decision?.candidates.map(candidateRow) ?? [],
+      fallbackCount: Math.max(0, result.attempts.length - 1),
+      attempts: result.attempts.map((attempt) => ({ model: attempt.model, backend: attempt.backend, ok: attempt.ok, ms: attempt.ms, error: attempt.error?.message })),
+      cacheHit: context.routed.cacheHit || Boolean(context.responseCacheHit),
+      status: result.status,
+      error: result.error,
+      latencyMs,
+      ttftMs: result.ttftMs === undefined ? undefined : Math.round(result.ttftMs),
+      promptTokens: result.usage?.prompt_tokens,
+      completionTokens: result.usage?.completion_tokens,
+      tokensEstimated: result.usage?.estimated ?? false,
+      prompt: runtime.config.ROUTER_LOG_PROMPTS ? JSON.stringify(context.chat.messages) : undefined,
+      clientKeyId: context.account?.keyId,
+    };
   });
   if (result.usage) chargeTokens(context.account, runtime, result.usage.prompt_tokens + result.usage.completion_tokens);
 }

@@ -26,9 +26,37 @@ export class DecisionLog extends WriteQueue<NewRoutingDecision> {
     });
   }
 
+  /** Rows to build once the response is on its way (recordLater). */
+  private later: Array<() => NewRoutingDecision> = [];
+
   record(row: NewRoutingDecision): void {
     this.enqueue(row);
     this.observe?.(row);
+  }
+
+  /**
+   * Builds the row after the current turn of the event loop (the handler's response is written
+   * first): the prompt digest and the candidates' breakdown are not on the client's path. flush()
+   * and `queued` count these rows too, so a reader never misses one.
+   */
+  recordLater(build: () => NewRoutingDecision): void {
+    this.later.push(build);
+    if (this.later.length === 1) setImmediate(() => this.buildLater());
+  }
+
+  override flush(): Promise<boolean> {
+    this.buildLater();
+    return super.flush();
+  }
+
+  override get queued(): number {
+    return super.queued + this.later.length;
+  }
+
+  private buildLater(): void {
+    const builds = this.later;
+    this.later = [];
+    for (const build of builds) this.record(build());
   }
 }
 
