@@ -20,6 +20,8 @@ export class RouterCaches {
 
   private on: boolean;
   private ttlMs: number;
+  /** Answers being stored (setResponse), for settled(). */
+  private readonly writes = new Set<Promise<void>>();
 
   /** `enabled` and `ttlSeconds` are the environment's values until `apply` is given live settings. */
   constructor(
@@ -73,8 +75,21 @@ export class RouterCaches {
     return this.count(this.responseStats, parse<CachedAnswer>(await this.responses.get(key)));
   }
 
+  /** Stores an answer; the request that produced it does not wait for the write (see settled). */
   async setResponse(key: string, answer: CachedAnswer): Promise<void> {
-    if (this.enabled) await this.responses.set(key, JSON.stringify(answer), this.ttlMs);
+    if (!this.enabled) return;
+    const write = this.responses.set(key, JSON.stringify(answer), this.ttlMs);
+    this.writes.add(write);
+    try {
+      await write;
+    } finally {
+      this.writes.delete(write);
+    }
+  }
+
+  /** Resolves once every answer being stored now is stored (or has failed to be). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.writes]);
   }
 
   /** Removes cached answers: one model's, or every model's. Returns how many went. */

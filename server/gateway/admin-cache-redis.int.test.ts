@@ -47,6 +47,7 @@ it("removing one model's answers on one instance makes every instance ask that m
   expect(a.runtime.caches.responses.kind).toBe("redis");
   await ask(a, ALPHA);
   await ask(a, BETA);
+  await a.runtime.caches.settled(); // a stores an answer after it has sent it
   const calls = await fleetCalls();
   await ask(b, ALPHA);
   await ask(b, BETA);
