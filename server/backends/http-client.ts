@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { finished } from "node:stream";
+import { urlToHttpOptions } from "node:url";
 
 // The hot-path HTTP client for model servers: node:http over one keep-alive agent per backend
 // origin. Profiling the router under load showed fetch (undici's Request/Response machinery, plus
@@ -21,18 +22,24 @@ function agentFor(url: URL): http.Agent {
   return agent;
 }
 
-// Backend URLs are a few per backend (base URL + API path): parsed once, not on every request.
-const parsedUrls = new Map<string, URL>();
-const MAX_PARSED_URLS = 1_000;
+type Target = { module: typeof http | typeof https; options: http.RequestOptions };
 
-function parsedUrl(url: string): URL {
-  let parsed = parsedUrls.get(url);
-  if (!parsed) {
-    if (parsedUrls.size >= MAX_PARSED_URLS) parsedUrls.clear();
-    parsed = new URL(url);
-    parsedUrls.set(url, parsed);
+// Backend URLs are a few per backend (base URL + API path): parsed, turned into request options
+// and matched with their agent once, not on every request (http.request given a URL converts it
+// again each time).
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 1_000;
+
+function targetOf(url: string): Target {
+  let target = targets.get(url);
+  if (!target) {
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    const parsed = new URL(url);
+    const module = parsed.protocol === "https:" ? https : http;
+    target = { module, options: { ...urlToHttpOptions(parsed), method: "POST", agent: agentFor(parsed) } };
+    targets.set(url, target);
   }
-  return parsed;
+  return target;
 }
 
 const utf8 = new TextDecoder();
@@ -112,10 +119,9 @@ export class BackendResponse {
 export function postRequest(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<BackendResponse> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const target = parsedUrl(url);
+    const { module, options } = targetOf(url);
     const payload = Buffer.from(body);
-    const client = target.protocol === "https:" ? https : http;
-    const req = client.request(target, { method: "POST", agent: agentFor(target), headers: { ...headers, "content-length": String(payload.byteLength) } });
+    const req = module.request({ ...options, headers: { ...headers, "content-length": String(payload.byteLength) } });
     const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new DOMException("This operation was aborted", "AbortError"));
     signal.addEventListener("abort", onAbort, { once: true });
     req.once("error", (error) => {
