@@ -105,10 +105,10 @@ function sendWhole(res: ServerResponse, status: number, headers: Record<string, 
 }
 
 /**
- * Streams chunks as they come. The first chunk leaves at once, with the headers, in one write;
- * chunks that arrive after it in the same turn of the event loop leave together (cork until the
- * next tick): a model server often sends several tokens in one TCP read, and a write per token
- * was a system call each.
+ * Streams chunks as they come. Node corks the socket on a response's write until the next tick,
+ * so chunks that arrive in the same turn of the event loop (a model server often sends several
+ * tokens in one TCP read) leave in one write. The first chunk is not held: it leaves with the
+ * headers at once (uncork), so the time to the first byte does not wait for the tokens read with it.
  */
 async function sendChunks(res: ServerResponse, status: number, headers: Record<string, string | string[]>, stream: EventStreamResponse): Promise<void> {
   res.writeHead(status, headers);
@@ -121,22 +121,16 @@ async function sendChunks(res: ServerResponse, status: number, headers: Record<s
   };
   res.once("close", stop);
   let first = true;
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    res.uncork();
-  };
   try {
     for (;;) {
       const next = await iterator.next();
       if (next.done || closed) break;
-      if (first) first = false;
-      else if (!corked) {
-        corked = true;
-        res.cork();
-        process.nextTick(uncork);
+      const more = res.write(next.value);
+      if (first) {
+        first = false;
+        while (res.socket?.writableCorked) res.socket.uncork();
       }
-      if (!res.write(next.value)) await drained(res);
+      if (!more) await drained(res);
     }
     res.end();
   } catch {
