@@ -22,7 +22,7 @@ function agentFor(url: URL): http.Agent {
   return agent;
 }
 
-type Target = { module: typeof http | typeof https; options: http.RequestOptions };
+type Target = { client: typeof http | typeof https; options: http.RequestOptions };
 
 // Backend URLs are a few per backend (base URL + API path): parsed, turned into request options
 // and matched with their agent once, not on every request (http.request given a URL converts it
@@ -35,8 +35,8 @@ function targetOf(url: string): Target {
   if (!target) {
     if (targets.size >= MAX_TARGETS) targets.clear();
     const parsed = new URL(url);
-    const module = parsed.protocol === "https:" ? https : http;
-    target = { module, options: { ...urlToHttpOptions(parsed), method: "POST", agent: agentFor(parsed) } };
+    const client = parsed.protocol === "https:" ? https : http;
+    target = { client, options: { ...urlToHttpOptions(parsed), method: "POST", agent: agentFor(parsed) } };
     targets.set(url, target);
   }
   return target;
@@ -119,9 +119,9 @@ export class BackendResponse {
 export function postRequest(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<BackendResponse> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const { module, options } = targetOf(url);
+    const { client, options } = targetOf(url);
     const payload = Buffer.from(body);
-    const req = module.request({ ...options, headers: { ...headers, "content-length": String(payload.byteLength) } });
+    const req = client.request({ ...options, headers: { ...headers, "content-length": String(payload.byteLength) } });
     const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new DOMException("This operation was aborted", "AbortError"));
     signal.addEventListener("abort", onAbort, { once: true });
     req.once("error", (error) => {
