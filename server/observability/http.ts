@@ -34,18 +34,19 @@ export function withObservability(endpoint: string, handler: RouteHandler, optio
     const finish = (response: Response | undefined, status: number) => {
       const seconds = (performance.now() - started) / 1000;
       recordHttpRequest({ endpoint, method, status, seconds, traceId: requestTrace.sampledTraceId });
-      const overheadMs = (response && headerOf(response, "x-smarterrouter-overhead-ms"));
+      const header = (name: string) => (response ? headerOf(response, name) : null) ?? undefined;
+      const overheadMs = header("x-smarterrouter-overhead-ms");
       if (overheadMs) recordOverhead(endpoint, Number(overheadMs) / 1000, requestTrace.sampledTraceId);
       requestTrace.end(status);
       if (options.quiet) return;
       (options.logger ?? processLogger()).info("request", {
-        request_id: (response && headerOf(response, "x-request-id")) ?? undefined,
+        request_id: header("x-request-id"),
         trace_id: requestTrace.traceId,
         endpoint,
         method,
         ...(endpoint === UNMATCHED_ENDPOINT ? { path: new URL(request.url).pathname.slice(0, 200) } : {}),
-        model: (response && headerOf(response, "x-smarterrouter-model")) ?? undefined,
-        category: (response && headerOf(response, "x-smarterrouter-category")) ?? undefined,
+        model: header("x-smarterrouter-model"),
+        category: header("x-smarterrouter-category"),
         status,
         latency_ms: Math.round(seconds * 1000),
       });
