@@ -24,7 +24,7 @@ type HandleBase = {
 
 /** The raw client is exposed for what drizzle does not cover (advisory locks, LISTEN/NOTIFY). */
 export type PostgresHandle = HandleBase & { kind: "postgres"; client: Sql };
-/** On disk, `client` is a RemotePglite (PGlite in a worker thread): only query, exec and transaction. */
+/** On disk, `client` is a RemotePglite (PGlite in a worker thread): only query and transaction. */
 export type PgliteHandle = HandleBase & { kind: "pglite"; client: PGlite };
 export type DatabaseHandle = PostgresHandle | PgliteHandle;
 

@@ -2,19 +2,18 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { PGlite, Results } from "@electric-sql/pglite";
 
-type Call = { op: "ready" | "close" } | { op: "begin" } | { op: "end"; tx: number; commit: boolean } | { op: "query"; sql: string; params?: unknown[]; rowMode?: "array" | "object"; tx?: number } | { op: "exec"; sql: string; tx?: number };
+type Call = { op: "ready" | "close" } | { op: "begin" } | { op: "end"; tx: number; commit: boolean } | { op: "query"; sql: string; params?: unknown[]; rowMode?: "array" | "object"; tx?: number };
 type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: Record<string, unknown> & { message: string } };
 type QueryOptions = { rowMode?: "array" | "object" };
 
-/** What drizzle's PGlite driver and migrator call on a client (and on a transaction). */
+/** What drizzle's PGlite driver and migrator call on a client (and on a transaction), besides transaction and close. */
 type Queries = {
   query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>>;
-  exec(sql: string): Promise<Results[]>;
 };
 
 /**
  * PGlite in a worker thread (server/db/pglite-worker.mjs), behind the part of PGlite's interface
- * drizzle uses: query, exec, transaction, close. With PGlite in the server's own thread, its
+ * drizzle uses: query, transaction, close. With PGlite in the server's own thread, its
  * WebAssembly Postgres and file writes ran on the event loop: about a quarter of the CPU time of
  * a routed chat request went to storing its decision row, and every batch write held up the
  * requests in flight. Here the event loop only hands over the statement and its parameters.
@@ -65,33 +64,20 @@ export class RemotePglite implements Queries {
     return this.#call({ op: "query", sql, params, rowMode: options?.rowMode }) as Promise<Results<T>>;
   }
 
-  exec(sql: string): Promise<Results[]> {
-    return this.#call({ op: "exec", sql }) as Promise<Results[]>;
-  }
-
   /** BEGIN … COMMIT around `fn` (ROLLBACK when it throws); other statements wait, as with PGlite itself. */
-  async transaction<T>(fn: (tx: Queries & { rollback(): Promise<void>; readonly closed: boolean }) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Queries) => Promise<T>): Promise<T> {
     const tx = (await this.#call({ op: "begin" })) as number;
-    let ended = false;
-    const client = {
+    const client: Queries = {
       query: <R>(sql: string, params?: unknown[], options?: QueryOptions) => this.#call({ op: "query", sql, params, rowMode: options?.rowMode, tx }) as Promise<Results<R>>,
-      exec: (sql: string) => this.#call({ op: "exec", sql, tx }) as Promise<Results[]>,
-      rollback: async () => {
-        ended = true;
-        await this.#call({ op: "end", tx, commit: false });
-      },
-      get closed() {
-        return ended;
-      },
     };
     let value: T;
     try {
       value = await fn(client);
     } catch (error) {
-      if (!ended) await this.#call({ op: "end", tx, commit: false }).catch(() => undefined);
+      await this.#call({ op: "end", tx, commit: false }).catch(() => undefined);
       throw error;
     }
-    if (!ended) await this.#call({ op: "end", tx, commit: true });
+    await this.#call({ op: "end", tx, commit: true });
     return value;
   }
 

@@ -3,7 +3,6 @@
 // directory (as drizzle/ is), so the custom server's bundle, Next and tsx all start the same file.
 // server/db/pglite-remote.ts is the other side. Messages:
 //   { id, op: "query", sql, params, rowMode, tx? } → the Results
-//   { id, op: "exec", sql, tx? }                  → the Results of each statement
 //   { id, op: "begin" }                           → a transaction id for later messages' `tx`
 //   { id, op: "end", tx, commit }                 → commits (or rolls back) that transaction
 //   { id, op: "close" }
@@ -37,8 +36,6 @@ async function handle(message) {
       return null;
     case "query":
       return target(message).query(message.sql, message.params, { rowMode: message.rowMode, parsers: PARSERS });
-    case "exec":
-      return target(message).exec(message.sql, { parsers: PARSERS });
     case "begin":
       return begin();
     case "end":
