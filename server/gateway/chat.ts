@@ -1,5 +1,6 @@
 import { hash } from "node:crypto";
 import { replay } from "../backends/streams";
+import { tokensForChars } from "../backends/usage";
 import { BackendFailure, type BackendError, type ChatEvent, type ChatRequest, type FinishReason, type Result, type Usage } from "../backends/types";
 import type { CachedAnswer } from "../cache/router-caches";
 import { recordCacheLookup, recordModelSelection, recordRoutingDecision } from "../observability/metrics";
@@ -379,9 +380,8 @@ function promptHash(chat: Omit<ChatRequest, "model">): string {
 
 /** About four characters a token: good enough to mark as an estimate when the backend gives none. */
 function estimateUsage(chat: Omit<ChatRequest, "model">, completion: string): Usage {
-  const promptChars = JSON.stringify(chat.messages).length;
-  const prompt_tokens = Math.ceil(promptChars / 4);
-  const completion_tokens = Math.ceil(completion.length / 4);
+  const prompt_tokens = tokensForChars(JSON.stringify(chat.messages).length);
+  const completion_tokens = tokensForChars(completion.length);
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens, estimated: true };
 }
 
