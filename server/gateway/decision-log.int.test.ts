@@ -35,6 +35,22 @@ describe("DecisionLog", () => {
     expect((await stored()) - before).toBe(450);
   });
 
+  it("builds a row recorded for later after the current turn, and flush stores it even before that", async () => {
+    const log = new DecisionLog(database, silent);
+    const before = await stored();
+    const built: number[] = [];
+    log.recordLater(() => (built.push(1), row(1)));
+    log.recordLater(() => (built.push(2), row(2)));
+    expect(built).toEqual([]); // not on the caller's path
+    expect(log.queued).toBe(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(built).toEqual([1, 2]);
+    log.recordLater(() => row(3));
+    await log.flush(); // before its turn came
+    expect(log.queued).toBe(0);
+    expect((await stored()) - before).toBe(3);
+  });
+
   it("keeps rows while the database refuses them and stores them when it is back", async () => {
     const log = new DecisionLog(database, silent);
     const before = await stored();
