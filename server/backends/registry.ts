@@ -69,6 +69,19 @@ export class ModelRegistry {
     if (Date.now() - this.lastRefresh > maxAgeMs) await this.refresh();
   }
 
+  /**
+   * A model by name. An unknown name refreshes the list first when it is older than maxAgeMs, or at
+   * once when a backend's last discovery failed: a model that was just pulled, or one on a backend
+   * that missed a poll, is found instead of answered 404 until the next poll.
+   */
+  async findFresh(name: string, maxAgeMs: number): Promise<RegisteredModel | undefined> {
+    const known = this.find(name);
+    if (known) return known;
+    const missedPoll = [...this.states.values()].some((state) => !state.reachable);
+    await this.ensureFresh(missedPoll ? -1 : maxAgeMs);
+    return this.find(name);
+  }
+
   /** Every known model, first backend first; a name served by two backends appears once (first wins). */
   models(): RegisteredModel[] {
     const seen = new Set<string>();

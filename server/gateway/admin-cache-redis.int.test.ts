@@ -35,7 +35,7 @@ async function ask(harness: Harness, model: string) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ model, messages: [{ role: "user", content: "Name a prime number." }], seed: 5 }),
   });
-  expect(response.status).toBe(200);
+  expect(response.status, await response.clone().text()).toBe(200);
   return (await response.json()).choices[0].message.content as string;
 }
 

@@ -73,11 +73,7 @@ async function planRequest(requested: string | undefined, chat: Omit<ChatRequest
   if (requested && requested !== "auto" && requested !== config.ROUTER_EXTERNAL_MODEL_NAME) {
     // An explicit model is the client's choice: exact match only, and no silent substitution.
     const span = startRouteSpan();
-    let model = registry.find(requested);
-    if (!model) {
-      await registry.ensureFresh(5_000);
-      model = registry.find(requested);
-    }
+    const model = await registry.findFresh(requested, 5_000);
     endRouteSpan(span, { selectedModel: model?.name, candidates: model ? 1 : 0, reason: "explicit", cacheHit: false });
     if (!model) throw new WireError(404, `The model '${requested}' does not exist`, "model", "model_not_found");
     recordRoutingDecision({ selectedModel: model.name, category: NO_CATEGORY, tier: NO_CATEGORY, reason: "explicit" });

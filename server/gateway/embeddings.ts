@@ -24,7 +24,7 @@ async function serveEmbeddings(request: Request, runtime: Runtime): Promise<Resp
     const parsed = parseEmbeddingsRequest(await readJsonBody(request, config.ROUTER_MAX_BODY_BYTES), { maxInputs: MAX_INPUTS, maxChars: MAX_INPUT_CHARS });
     await registry.ensureFresh(config.ROUTER_POLLING_INTERVAL * 1000);
     const wanted = parsed.model && parsed.model !== config.ROUTER_EXTERNAL_MODEL_NAME && parsed.model !== "auto" ? parsed.model : config.ROUTER_DEFAULT_EMBEDDING_MODEL;
-    const model = wanted ? registry.find(wanted) : registry.models().find((m) => m.reachable && m.capabilities?.includes("embedding"));
+    const model = wanted ? await registry.findFresh(wanted, 5_000) : registry.models().find((m) => m.reachable && m.capabilities?.includes("embedding"));
     if (!model) {
       if (wanted) throw new WireError(404, `The model '${wanted}' does not exist`, "model", "model_not_found");
       throw new WireError(503, "No embedding model is available; name one in `model` or set ROUTER_DEFAULT_EMBEDDING_MODEL");
