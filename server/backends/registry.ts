@@ -34,13 +34,15 @@ export class ModelRegistry {
   private inFlight?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private lastRefresh = 0;
+  /** models() and its index by name, rebuilt after a backend's state changes (read on every request). */
+  private merged?: { all: readonly RegisteredModel[]; byName: Map<string, RegisteredModel> };
 
   constructor(
     readonly backends: BackendConfig[],
     private readonly logger: Logger,
   ) {
     for (const backend of backends) {
-      this.states.set(backend.name, { models: [], reachable: false });
+      this.setState(backend.name, { models: [], reachable: false });
       this.adapters.set(backend.name, createAdapter(backend));
     }
   }
@@ -82,22 +84,34 @@ export class ModelRegistry {
     return this.find(name);
   }
 
-  /** Every known model, first backend first; a name served by two backends appears once (first wins). */
-  models(): RegisteredModel[] {
-    const seen = new Set<string>();
-    const all: RegisteredModel[] = [];
-    for (const backend of this.backends) {
-      for (const model of this.states.get(backend.name)?.models ?? []) {
-        if (seen.has(model.name)) continue;
-        seen.add(model.name);
-        all.push(model);
-      }
-    }
-    return all;
+  /**
+   * Every known model, first backend first. A name served by two backends appears once: the first
+   * backend's, unless that one is unreachable and a later one is not (its copy serves meanwhile).
+   */
+  models(): readonly RegisteredModel[] {
+    return this.index().all;
   }
 
   find(name: string): RegisteredModel | undefined {
-    return this.models().find((model) => model.name === name);
+    return this.index().byName.get(name);
+  }
+
+  private index(): { all: readonly RegisteredModel[]; byName: Map<string, RegisteredModel> } {
+    if (this.merged) return this.merged;
+    const byName = new Map<string, RegisteredModel>();
+    for (const backend of this.backends) {
+      for (const model of this.states.get(backend.name)?.models ?? []) {
+        const seen = byName.get(model.name);
+        if (!seen || (!seen.reachable && model.reachable)) byName.set(model.name, model);
+      }
+    }
+    this.merged = { all: [...byName.values()], byName };
+    return this.merged;
+  }
+
+  private setState(backendName: string, state: BackendState): void {
+    this.states.set(backendName, state);
+    this.merged = undefined;
   }
 
   adapter(backendName: string): BackendAdapter {
@@ -111,7 +125,7 @@ export class ModelRegistry {
     const result = await discoverModels(backend);
     if (!result.ok) {
       if (previous.reachable) this.logger.warn("backend unreachable", { backend: backend.name, error: result.error });
-      this.states.set(backend.name, { ...previous, reachable: false, error: result.error, models: previous.models.map((model) => ({ ...model, reachable: false })) });
+      this.setState(backend.name, { ...previous, reachable: false, error: result.error, models: previous.models.map((model) => ({ ...model, reachable: false })) });
       setBackendState(backend.name, false, 0);
       return;
     }
@@ -121,7 +135,7 @@ export class ModelRegistry {
     const removed = previous.models.filter((model) => !models.some((m) => m.name === model.name)).map((model) => model.name);
     if (added.length || removed.length) this.logger.info("models changed", { backend: backend.name, added, removed });
     if (!previous.reachable && previous.refreshedAt) this.logger.info("backend reachable again", { backend: backend.name });
-    this.states.set(backend.name, { models, reachable: true, refreshedAt: Date.now() });
+    this.setState(backend.name, { models, reachable: true, refreshedAt: Date.now() });
     setBackendState(backend.name, true, models.length);
   }
 

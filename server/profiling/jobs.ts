@@ -283,7 +283,7 @@ export class ProfilingWorker {
 }
 
 /** Reachable chat models worth profiling. */
-export function profileable(models: RegisteredModel[], judgeModel?: string): RegisteredModel[] {
+export function profileable(models: readonly RegisteredModel[], judgeModel?: string): RegisteredModel[] {
   return models.filter((model) => model.reachable && isProfiledKind(model, judgeModel));
 }
 
