@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import os from "node:os";
 import path from "node:path";
 import { E2E_ADMIN_KEY, E2E_ADMIN_RATE_LIMIT } from "./e2e/ports";
 
@@ -9,6 +10,9 @@ const ROUTER_PORT = Number(process.env.E2E_PORT ?? 3100);
 const SIM_PORT = ROUTER_PORT + 1;
 const baseURL = `http://127.0.0.1:${ROUTER_PORT}`;
 const FAKE_GPU_TOOLS = path.join(import.meta.dirname, "e2e/fixtures/bin");
+// The embedded database on disk, as `npm start` without DATABASE_URL runs it (PGlite in its worker
+// thread), created afresh for every run.
+const DATA_DIR = path.join(os.tmpdir(), `smarterrouter-e2e-${ROUTER_PORT}`);
 
 export default defineConfig({
   testDir: "./e2e",
@@ -41,8 +45,9 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      // As `npm start` runs it: the custom server (server/http) in front of the production build.
-      command: "node scripts/start.mjs",
+      // As `npm start` runs it: the custom server (server/http) in front of the production build, on
+      // the embedded database in a data directory (wiped first).
+      command: `rm -rf '${DATA_DIR}' && exec node scripts/start.mjs`,
       url: `${baseURL}/health`,
       reuseExistingServer: false,
       timeout: 90_000,
@@ -50,7 +55,7 @@ export default defineConfig({
         NEXT_TELEMETRY_DISABLED: "1",
         ROUTER_HOST: "127.0.0.1",
         ROUTER_PORT: String(ROUTER_PORT),
-        DATABASE_URL: "memory://",
+        DATABASE_URL: `file://${DATA_DIR}`,
         ROUTER_OLLAMA_URL: `http://127.0.0.1:${SIM_PORT}`,
         ROUTER_LOG_LEVEL: "WARNING",
         ROUTER_ADMIN_API_KEY: E2E_ADMIN_KEY,
