@@ -132,7 +132,7 @@ describe("Grafana dashboards", () => {
 
 describe("alert rules", () => {
   it("include the documented alerts, each with a summary, a description and a duration", () => {
-    expect(rules.map((rule) => rule.alert)).toEqual(expect.arrayContaining(["BackendDown", "HighErrorRatio", "FallbackStorm", "VramCritical", "JudgeFailing", "HighLatencyP95"]));
+    expect(rules.map((rule) => rule.alert)).toEqual(expect.arrayContaining(["BackendDown", "HighErrorRatio", "FallbackStorm", "VramCritical", "JudgeFailing", "HighLatencyP95", "ModelCircuitOpen", "DatabaseRowsDropped"]));
     for (const rule of rules) {
       expect(rule.annotations?.summary, rule.alert).toBeTruthy();
       expect(rule.annotations?.description, rule.alert).toBeTruthy();

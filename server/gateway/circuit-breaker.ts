@@ -1,6 +1,8 @@
-import { recordCircuitState, type CircuitState } from "../observability/metrics";
+import { recordCircuitKnown, recordCircuitState, type CircuitState } from "../observability/metrics";
 
 export type CircuitSnapshot = { model: string; state: CircuitState; failures: number; openedAt?: string; retryAt?: string };
+
+const MAX_KNOWN_MODELS = 10_000;
 
 type Circuit = { failures: number; openedAt?: number; reported: CircuitState };
 
@@ -13,6 +15,8 @@ type Circuit = { failures: number; openedAt?: number; reported: CircuitState };
  */
 export class CircuitBreaker {
   private readonly circuits = new Map<string, Circuit>();
+  /** Models whose series exist (routing asks about discovered models only; bounded all the same). */
+  private readonly known = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly options: { enabled: boolean; failureThreshold: number; cooldownMs: number; now?: () => number }) {
@@ -21,6 +25,7 @@ export class CircuitBreaker {
 
   state(model: string): CircuitState {
     const circuit = this.circuits.get(model);
+    if (!circuit) this.meet(model);
     if (!circuit || circuit.openedAt === undefined) return "closed";
     const state = this.now() - circuit.openedAt >= this.options.cooldownMs ? "half_open" : "open";
     this.report(model, circuit, state);
@@ -63,6 +68,13 @@ export class CircuitBreaker {
         openedAt: new Date(circuit.openedAt!).toISOString(),
         retryAt: new Date(circuit.openedAt! + this.options.cooldownMs).toISOString(),
       }));
+  }
+
+  /** The first time a model is asked about, its series appear (closed, no opens). */
+  private meet(model: string): void {
+    if (this.known.has(model) || this.known.size >= MAX_KNOWN_MODELS) return;
+    this.known.add(model);
+    recordCircuitKnown(model);
   }
 
   private report(model: string, circuit: Circuit, state: CircuitState, opened = false): void {

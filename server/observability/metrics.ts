@@ -19,6 +19,10 @@ const GEN_AI_TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 26214
 const GEN_AI_DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
 const GEN_AI_TTFT_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
+// Label values known up front (their series start at zero).
+const WRITE_QUEUES = ["decisions", "feedback"] as const;
+const API_KEY_REJECTIONS = ["missing", "invalid", "revoked"] as const;
+
 const GEN_AI_LABELS = ["gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "gen_ai_response_model"] as const;
 
 function createMetrics() {
@@ -97,6 +101,13 @@ function createMetrics() {
     ),
   };
   registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
+  // Series whose label values are known up front start at zero, so dashboards and alert rules read
+  // 0, not "no data", until the first event (per-model circuits start at recordCircuitKnown).
+  for (const queue of WRITE_QUEUES) {
+    all.writeQueueDepth.set({ queue }, 0);
+    all.writeQueueDropped.inc({ queue }, 0);
+  }
+  for (const reason of API_KEY_REJECTIONS) all.apiKeyRejections.inc({ reason }, 0);
   // The series updated on every chat request, through the fast path (series.ts).
   const hot = {
     requests: fastCounter(all.requests),
@@ -331,13 +342,19 @@ export function recordCircuitState(model: string, state: CircuitState, opened = 
   if (opened) metrics.circuitOpens.inc({ model });
 }
 
-export type WriteQueueName = "decisions" | "feedback";
+/** A model the breaker has just met: its circuit reads closed, with no opens, from now on. */
+export function recordCircuitKnown(model: string): void {
+  metrics.circuitState.set({ model }, CIRCUIT_VALUE.closed);
+  metrics.circuitOpens.inc({ model }, 0);
+}
+
+export type WriteQueueName = (typeof WRITE_QUEUES)[number];
 
 export function recordWriteQueue(queue: WriteQueueName, depth: number, dropped = 0): void {
   metrics.writeQueueDepth.set({ queue }, depth);
   if (dropped) metrics.writeQueueDropped.inc({ queue }, dropped);
 }
 
-export function recordApiKeyRejection(reason: "missing" | "invalid" | "revoked"): void {
+export function recordApiKeyRejection(reason: (typeof API_KEY_REJECTIONS)[number]): void {
   metrics.apiKeyRejections.inc({ reason });
 }
