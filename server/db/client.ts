@@ -6,6 +6,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
+import { DEFAULT_PGLITE_DIR } from "../config/database";
 import { asPglite, RemotePglite } from "./pglite-remote";
 import * as schema from "./schema";
 
@@ -38,7 +39,7 @@ export type OpenDatabaseOptions = {
 };
 
 /** Where embedded PGlite lives when no URL is configured. */
-export const DEFAULT_PGLITE_DIR = "./data/pglite";
+export { DEFAULT_PGLITE_DIR };
 
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url);
 
