@@ -173,6 +173,8 @@ function shutdownSteps(runtime: Runtime, ownsDatabase: boolean): ShutdownStep[] 
     ["decision log", () => runtime.decisions.flush()],
     ["feedback", () => runtime.feedback.flush()],
     ["API key usage", () => runtime.apiKeyUsage.flush()],
+    // Answers already sent whose cache entry is still being written (Redis is closed next).
+    ["response cache", () => runtime.caches.settled()],
     ["redis", () => runtime.redis?.quit()],
     ...(ownsDatabase ? [["database", () => runtime.database.close()] satisfies ShutdownStep] : []),
   ];

@@ -59,3 +59,27 @@ describe("live cache settings", () => {
     expect(await cache.getRouting("long")).toBeUndefined();
   });
 });
+
+describe("answers being stored", () => {
+  it("settled() waits for every answer still being written, and for nothing once they are", async () => {
+    const store = new MemoryStore(10);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const set = store.set.bind(store);
+    store.set = async (...args: Parameters<MemoryStore["set"]>) => {
+      await gate;
+      return set(...args);
+    };
+    const cache = new RouterCaches(new MemoryStore(10), store, { enabled: true, ttlSeconds: 3600 });
+    const key = cache.responseKey(REQUEST)!;
+    void cache.setResponse(key, ANSWER); // as the gateway does: the response does not wait
+    let settled = false;
+    const waiting = cache.settled().then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    release();
+    await waiting;
+    expect(await cache.getResponse(key)).toEqual(ANSWER);
+    await cache.settled();
+  });
+});
