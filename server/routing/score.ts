@@ -141,12 +141,7 @@ export function rejectionReason(candidate: Candidate, analysis: PromptAnalysis, 
 }
 
 /** Quality for the prompt: profile, benchmarks and the size prior, blended per category, plus feedback. */
-export function assessQuality(
-  candidate: Candidate,
-  analysis: PromptAnalysis,
-  settings: RoutingSettings,
-  context: ScoringContext = scoringContext(analysis, settings),
-): QualityAssessment {
+export function assessQuality(candidate: Candidate, context: ScoringContext): QualityAssessment {
   return qualityOf(candidate, context);
 }
 

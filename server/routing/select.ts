@@ -23,15 +23,15 @@ export function selectModels(analysis: PromptAnalysis, candidates: readonly Cand
   const head = `${analysis.category}/${analysis.tier}: `;
   const choice =
     top && topCandidate
-      ? `${top.model} — ${explainChoice(top, topCandidate, analysis, settings, context)}`
+      ? `${top.model} — ${explainChoice(top, topCandidate, context)}`
       : candidates.length === 0
         ? "no model can serve this request (no models available)"
         : "no model can serve this request";
   return { analysis, candidates: scored, ranked, reasoning: head + choice + summarizeRejections(rejected, ranked.length === 0) };
 }
 
-function explainChoice(top: ScoredCandidate, candidate: Candidate, analysis: PromptAnalysis, settings: RoutingSettings, context: ScoringContext): string {
-  const { profile, benchmark, prior, sizeB } = assessQuality(candidate, analysis, settings, context);
+function explainChoice(top: ScoredCandidate, candidate: Candidate, context: ScoringContext): string {
+  const { profile, benchmark, prior, sizeB } = assessQuality(candidate, context);
   const source =
     profile !== undefined
       ? `profile ${profile.toFixed(2)}`
@@ -39,7 +39,7 @@ function explainChoice(top: ScoredCandidate, candidate: Candidate, analysis: Pro
         ? `benchmark ${benchmark.toFixed(2)}`
         : `size prior ${prior.toFixed(2)}${sizeB !== undefined ? `, ${formatSize(sizeB)}` : ", size unknown"}`;
   const { quality = 0, speed = 0 } = top.components;
-  const category = analysis.category;
+  const category = context.analysis.category;
   // Which side of the utility carried the choice.
   const why =
     quality >= 1.5 * speed
