@@ -2,7 +2,7 @@ import { configuredBackends, redactUrl, type BackendConfig } from "./config/back
 import { databaseTarget } from "./config/database";
 import { getConfig } from "./config/env";
 import type { Config } from "./config/settings";
-import { resolveAdminKey, type AdminKey } from "./auth/admin-key";
+import { DEFAULT_ADMIN_KEY_FILE, resolveAdminKey, type AdminKey } from "./auth/admin-key";
 import { ModelRegistry } from "./backends/registry";
 import { startBenchmarkSchedule, type BenchmarkSchedule } from "./benchmarks/schedule";
 import { createRouterCaches, type RouterCaches } from "./cache/router-caches";
@@ -88,12 +88,14 @@ async function startRuntime(): Promise<Runtime> {
   if (target.warning) logger.warn(target.warning);
   const database = await getDatabase(target.url);
   const backends = configuredBackends(config);
+  // A throwaway database (memory://) gets a throwaway admin key: printed, not kept.
+  const adminKeyFile = target.url === "memory://" ? undefined : DEFAULT_ADMIN_KEY_FILE;
+  const runtime = assembleRuntime({ config, logger, database, startedAt, ownsDatabase: true, adminKeyFile });
   logger.info("SmarterRouter ready", {
     version: VERSION,
     database: target.kind === "postgres" ? redactUrl(target.url) : `pglite ${target.url}`,
     backends: backends.map((backend) => `${backend.name}=${backend.kind}@${redactUrl(backend.url)}`).join(","),
   });
-  const runtime = assembleRuntime({ config, logger, database, startedAt, ownsDatabase: true });
   runtime.registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
   void runtime.vram.start(); // in the background: requests do not wait for GPU detection
   runtime.benchmarkSchedule = startBenchmarkSchedule(runtime);
@@ -110,6 +112,8 @@ export function assembleRuntime(parts: {
   rateLimitKeyPrefix?: string;
   /** Close the database on shutdown (the process runtime does; harnesses close their own). */
   ownsDatabase?: boolean;
+  /** Where a generated admin key is kept (the process runtime's; harnesses keep theirs in memory). */
+  adminKeyFile?: string;
 }): Runtime {
   const { config, logger, database } = parts;
   const backends = configuredBackends(config);
@@ -144,7 +148,7 @@ export function assembleRuntime(parts: {
     rateLimiter: redis ? createRedisRateLimiter(redis, { prefix: parts.rateLimitKeyPrefix, logger }) : createMemoryRateLimiter(),
     trustedProxies: parseTrustedProxies(config.ROUTER_TRUSTED_PROXIES),
     vram,
-    adminKey: resolveAdminKey(config, logger),
+    adminKey: resolveAdminKey(config, logger, parts.adminKeyFile),
     profiler,
     stop: async () => {
       registry.stop();

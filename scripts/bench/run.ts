@@ -118,6 +118,7 @@ async function startRouter(kind: "custom" | "next", simPort: number, profileDir?
       ROUTER_OLLAMA_URL: `http://127.0.0.1:${simPort}`,
       DATABASE_URL: database ? database.url : `file://${dataDir}`,
       ROUTER_LOG_LEVEL: "WARNING",
+      ROUTER_ADMIN_API_KEY: "bench-admin-key-0123456789abcdefghijklmnop", // not generated into ./data
       ROUTER_SIGNATURE_ENABLED: "false",
       ROUTER_CACHE_ENABLED: "false",
       // Profiling new models is background work that runs once per model (prompts to the fleet,

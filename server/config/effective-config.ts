@@ -1,3 +1,4 @@
+import path from "node:path";
 import { readDotEnv, type Env } from "./env";
 import { SETTINGS, type Config, type SettingName } from "./settings";
 
@@ -10,7 +11,7 @@ export type EffectiveSetting = { name: SettingName; group: string; doc: string; 
  * read now (the environment does not change while the process runs; `.env` might, but the values
  * shown are those parsed at start).
  */
-export function describeEffectiveConfig(config: Config, options: { adminKeyGenerated: boolean; env?: Env; dotEnv?: Env } = { adminKeyGenerated: false }): EffectiveSetting[] {
+export function describeEffectiveConfig(config: Config, options: { adminKeyGenerated: boolean; adminKeyFile?: string; env?: Env; dotEnv?: Env } = { adminKeyGenerated: false }): EffectiveSetting[] {
   const dotEnv = options.dotEnv ?? readDotEnv();
   const env = options.env ?? process.env;
   const given = (source: Env, name: string) => (source[name]?.trim() ? true : false);
@@ -22,6 +23,13 @@ export function describeEffectiveConfig(config: Config, options: { adminKeyGener
     if (name === "ROUTER_ADMIN_API_KEY" && options.adminKeyGenerated) source = "generated";
     const raw = config[name];
     const value = raw === undefined || raw === null ? null : spec.secret ? "••••••" : typeof raw === "string" ? raw : JSON.stringify(raw);
-    return { name, group: spec.group, doc: spec.doc, secret: Boolean(spec.secret), value: source === "generated" ? "•••••• (printed in the log at start)" : value, source };
+    return { name, group: spec.group, doc: spec.doc, secret: Boolean(spec.secret), value: source === "generated" ? generatedKeyNote(options.adminKeyFile) : value, source };
   });
+}
+
+/** Where the operator finds a generated admin key (never the key itself). */
+function generatedKeyNote(file: string | undefined): string {
+  if (!file) return "•••••• (printed in the log at start)";
+  const relative = path.relative(process.cwd(), file);
+  return `•••••• (kept in ${relative && !relative.startsWith("..") ? relative : file})`;
 }

@@ -134,7 +134,7 @@ export const SETTINGS = {
   ROUTER_BENCHMARK_LMSYS_URL: setting(M, httpUrl, "https://datasets-server.huggingface.co/rows?dataset=lmarena-ai%2Fleaderboard-dataset&config=text&split=latest", "LMArena leaderboard: datasets-server rows, or a CSV/JSON file with model and rating columns"),
   ROUTER_ARTIFICIAL_ANALYSIS_URL: setting(M, httpUrl, "https://artificialanalysis.ai/api/v2/data/llms/models", "ArtificialAnalysis models endpoint (needs ROUTER_ARTIFICIAL_ANALYSIS_API_KEY)"),
 
-  ROUTER_ADMIN_API_KEY: setting(X, text, undefined, "Bearer key for /admin/* and the console login; unset leaves them closed", true),
+  ROUTER_ADMIN_API_KEY: setting(X, text, undefined, "Bearer key for /admin/* and the console login; unset: the router generates one and keeps it in data/admin-api-key (mode 0600)", true),
   ROUTER_MAX_BODY_BYTES: setting(X, int(1024, 1_073_741_824), "10485760", "Largest request body accepted (413 above it)"),
   ROUTER_FETCH_IMAGE_URLS: setting(X, bool, "false", "Let the router download http(s) image_url parts for Ollama (off: only data: URLs, so clients cannot make the router fetch internal addresses)"),
   ROUTER_MAX_MESSAGES: setting(X, int(1, 100_000), "1000", "Most messages accepted in one chat request"),

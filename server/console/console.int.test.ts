@@ -1,3 +1,4 @@
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEffectiveConfig } from "../config/effective-config";
 import { parseConfig } from "../config/env";
@@ -183,5 +184,11 @@ describe("effective configuration", () => {
     expect(row("ROUTER_OPENAI_API_KEY")).toMatchObject({ value: "••••••", secret: true, source: "environment" });
     expect(row("ROUTER_ADMIN_API_KEY")).toMatchObject({ source: "generated" });
     expect(JSON.stringify(rows)).not.toContain("sk-secret-value");
+  });
+
+  it("tells where a generated admin key is: the file it is kept in, or the start-up log", () => {
+    const keyOf = (options: { adminKeyFile?: string }) => describeEffectiveConfig(parseConfig({}), { adminKeyGenerated: true, env: {}, dotEnv: {}, ...options }).find((entry) => entry.name === "ROUTER_ADMIN_API_KEY");
+    expect(keyOf({ adminKeyFile: path.resolve("data/admin-api-key") })).toMatchObject({ value: "•••••• (kept in data/admin-api-key)", source: "generated" });
+    expect(keyOf({})).toMatchObject({ value: "•••••• (printed in the log at start)" });
   });
 });

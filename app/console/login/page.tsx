@@ -15,7 +15,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <main className="mx-auto mt-24 max-w-sm px-4">
       <h1 className="text-2xl font-bold tracking-tight">Sign in to the console</h1>
-      <p className="mt-2 text-sm text-slate-400">Use the admin key (<code>ROUTER_ADMIN_API_KEY</code>, or the key printed in the router&apos;s log at start when it is unset).</p>
+      <p className="mt-2 text-sm text-slate-400">Use the admin key (<code>ROUTER_ADMIN_API_KEY</code>, or, when it is unset, the key the router generated and keeps in <code>data/admin-api-key</code>).</p>
       {params.loggedOut ? <p role="status" className="mt-4 text-sm text-emerald-300">You are signed out.</p> : null}
       <form method="post" action="/console/session" className="mt-6 space-y-3">
         <label htmlFor="key" className="block text-sm font-medium">Admin key</label>
