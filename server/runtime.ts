@@ -2,6 +2,7 @@ import { configuredBackends, redactUrl, type BackendConfig } from "./config/back
 import { databaseTarget } from "./config/database";
 import { getConfig } from "./config/env";
 import type { Config } from "./config/settings";
+import { startDecisionRetention, type DecisionRetention } from "./gateway/decision-retention";
 import { DEFAULT_ADMIN_KEY_FILE, resolveAdminKey, type AdminKey } from "./auth/admin-key";
 import { ModelRegistry } from "./backends/registry";
 import { startBenchmarkSchedule, type BenchmarkSchedule } from "./benchmarks/schedule";
@@ -52,6 +53,8 @@ export type Runtime = {
   adminKey: AdminKey;
   /** The background benchmark sync; set only in the server process (not in test harnesses). */
   benchmarkSchedule?: BenchmarkSchedule;
+  /** The hourly deletion of old decision rows; set only in the server process. */
+  decisionRetention?: DecisionRetention;
   /** Runs profiling jobs; started once per process by startRuntime (tests drive it directly). */
   profiler: ProfilingWorker;
   /** Stops the background work this runtime started. */
@@ -99,6 +102,7 @@ async function startRuntime(): Promise<Runtime> {
   runtime.registry.start(config.ROUTER_POLLING_INTERVAL * 1000);
   void runtime.vram.start(); // in the background: requests do not wait for GPU detection
   runtime.benchmarkSchedule = startBenchmarkSchedule(runtime);
+  runtime.decisionRetention = startDecisionRetention(database, logger, config.ROUTER_DECISION_RETENTION_DAYS);
   runtime.profiler.start();
   return runtime;
 }
@@ -154,6 +158,7 @@ export function assembleRuntime(parts: {
       registry.stop();
       vram.stop();
       runtime.benchmarkSchedule?.stop();
+      runtime.decisionRetention?.stop();
       await profiler.stop();
     },
     breaker: new CircuitBreaker({

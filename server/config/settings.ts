@@ -170,6 +170,7 @@ export const SETTINGS = {
 
   DATABASE_URL: setting(D, text, undefined, "postgres://user:pass@host:5432/db; unset uses embedded PGlite in ./data/pglite", true),
   ROUTER_DATABASE_URL: setting(D, text, undefined, "SmarterRouter's name for DATABASE_URL (DATABASE_URL wins)", true),
+  ROUTER_DECISION_RETENTION_DAYS: setting(D, int(0, 36_500), "30", "Days the decision log keeps a routing decision; older rows are deleted hourly (0 keeps them forever)"),
   REDIS_URL: setting(D, text, undefined, "redis://host:6379 to share rate limits and caches between instances", true),
   OTEL_EXPORTER_OTLP_ENDPOINT: setting(D, httpUrl, undefined, "OTLP/HTTP collector, e.g. http://127.0.0.1:4318; unset turns tracing off"),
   OTEL_SERVICE_NAME: setting(D, text, "smarterrouter", "service.name on exported spans"),

@@ -71,6 +71,7 @@ function createMetrics() {
     circuitOpens: counter("smarterrouter_circuit_opens_total", "Times a model's circuit opened", ["model"]),
     writeQueueDropped: counter("smarterrouter_write_queue_dropped_total", "Rows dropped because a write queue was full while the database was down", ["queue"]),
     writeQueueDepth: gauge("smarterrouter_write_queue_depth", "Rows waiting in a write queue", ["queue"]),
+    decisionsPruned: counter("smarterrouter_decisions_pruned_total", "Decision-log rows deleted because they were older than ROUTER_DECISION_RETENTION_DAYS", []),
     apiKeyRejections: counter("smarterrouter_api_key_rejections_total", "Requests refused for a missing, unknown or revoked client API key", ["reason"]),
     vramTotal: gauge("smarterrouter_vram_total_bytes", "Memory of one GPU", ["gpu"]),
     vramTotalGb: gauge("smarterrouter_vram_total_gb", "GPU memory of every sampled GPU together, GB", []),
@@ -108,6 +109,7 @@ function createMetrics() {
     all.writeQueueDropped.inc({ queue }, 0);
   }
   for (const reason of API_KEY_REJECTIONS) all.apiKeyRejections.inc({ reason }, 0);
+  all.decisionsPruned.inc(0);
   // The series updated on every chat request, through the fast path (series.ts).
   const hot = {
     requests: fastCounter(all.requests),
@@ -353,6 +355,10 @@ export type WriteQueueName = (typeof WRITE_QUEUES)[number];
 export function recordWriteQueue(queue: WriteQueueName, depth: number, dropped = 0): void {
   metrics.writeQueueDepth.set({ queue }, depth);
   if (dropped) metrics.writeQueueDropped.inc({ queue }, dropped);
+}
+
+export function recordDecisionsPruned(rows: number): void {
+  metrics.decisionsPruned.inc(rows);
 }
 
 export function recordApiKeyRejection(reason: (typeof API_KEY_REJECTIONS)[number]): void {
