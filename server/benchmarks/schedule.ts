@@ -1,6 +1,7 @@
 import { desc, sql } from "drizzle-orm";
 import { benchmarkSyncRuns, type BenchmarkSyncRun } from "../db/schema";
 import { configuredSources, lastSyncRun, syncBenchmarks, type BenchmarkRuntime } from "./service";
+import { repeatInBackground } from "../background-timer";
 
 // The background sync: for every backend kind (the original synced only for Ollama). Due when the
 // last run started more than the interval ago; a run still marked "running" for under an hour
@@ -55,14 +56,5 @@ export function startBenchmarkSchedule(runtime: BenchmarkRuntime): BenchmarkSche
   if (runtime.config.ROUTER_BENCHMARK_SYNC_INTERVAL_HOURS <= 0) return { stop: () => {} };
   const check = () =>
     void runScheduledSync(runtime).catch((error: unknown) => runtime.logger.warn("scheduled benchmark sync failed", { error }));
-  const first = setTimeout(check, 5_000);
-  const timer = setInterval(check, CHECK_EVERY_MS);
-  first.unref();
-  timer.unref();
-  return {
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    },
-  };
+  return { stop: repeatInBackground(5_000, CHECK_EVERY_MS, check) };
 }

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { repeatInBackground } from "../background-timer";
 import type { DatabaseHandle } from "../db";
 import { runExclusive } from "../db/job-lock";
 import { routingDecisions } from "../db/schema";
@@ -42,15 +43,5 @@ export function startDecisionRetention(database: DatabaseHandle, logger: Logger,
   };
   if (days <= 0) return { stop: () => {}, runNow };
   const check = () => void runNow().catch((error: unknown) => logger.warn("could not delete old routing decisions; will try again in an hour", { error }));
-  const first = setTimeout(check, FIRST_RUN_MS);
-  const timer = setInterval(check, EVERY_MS);
-  first.unref();
-  timer.unref();
-  return {
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    },
-    runNow,
-  };
+  return { stop: repeatInBackground(FIRST_RUN_MS, EVERY_MS, check), runNow };
 }
