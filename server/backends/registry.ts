@@ -114,6 +114,14 @@ export class ModelRegistry {
     this.merged = undefined;
   }
 
+  /** Backends whose last discovery failed, with why (no URLs: clients may read this). */
+  unreachable(): { name: string; error?: string }[] {
+    return this.backends.flatMap((backend) => {
+      const state = this.states.get(backend.name);
+      return state && !state.reachable ? [{ name: backend.name, error: state.error }] : [];
+    });
+  }
+
   adapter(backendName: string): BackendAdapter {
     const adapter = this.adapters.get(backendName);
     if (!adapter) throw new Error(`unknown backend ${backendName}`);

@@ -80,15 +80,23 @@ async function planRequest(requested: string | undefined, chat: Omit<ChatRequest
     return { plan: [{ model: model.name, backend: model.backend }], cacheHit: false, explicit: true };
   }
   const { decision, cacheHit } = await routeChat(runtime, chat, { writeCache: true });
-  if (!decision.ranked.length) throw noModelError(decision);
+  if (!decision.ranked.length) throw noModelError(decision, registry.unreachable());
   const fallbacks = config.ROUTER_CASCADING_ENABLED ? (settings.maxFallbacks ?? config.ROUTER_MAX_FALLBACKS) : 0;
   return { plan: decision.ranked.slice(0, 1 + fallbacks).map(({ model, backend }) => ({ model, backend })), decision, cacheHit, explicit: false };
 }
 
-/** Nothing can serve the request: the client's fault (400) when it asks for what no model has, else 503. */
-function noModelError(decision: RoutingDecision): WireError {
+/**
+ * Nothing can serve the request: the client's fault (400) when it asks for what no model has, else
+ * 503; with no model at all, which backends could not be reached (the first thing a new install hits).
+ */
+function noModelError(decision: RoutingDecision, unreachable: { name: string; error?: string }[]): WireError {
   const reasons = [...new Set(decision.candidates.map((candidate) => candidate.rejectedReason).filter(Boolean))];
-  if (!decision.candidates.length) return new WireError(503, "Cannot route this request: no models are available");
+  if (!decision.candidates.length) {
+    const why = unreachable.length
+      ? `backend ${unreachable.map((backend) => `'${backend.name}' is unreachable${backend.error ? `: ${backend.error}` : ""}`).join(", ")}; see /health`
+      : "the backends list no models";
+    return new WireError(503, `Cannot route this request: no models are available (${why})`);
+  }
   const unavailable = reasons.every((reason) => /unreachable|disabled|vram/i.test(reason ?? ""));
   return new WireError(unavailable ? 503 : 400, `No available model can serve this request (${reasons.join("; ")})`);
 }

@@ -121,6 +121,22 @@ describe("a backend that is down at start", () => {
       await database.close();
     }
   });
+
+  it("when it is the only one, a routed request's 503 says which backend is unreachable and why", async () => {
+    const database = await openDatabase("memory://");
+    await migrateDatabase(database);
+    const downPort = await closedPort();
+    const harness = await startHarness({ database, env: () => ({ ROUTER_BACKENDS: JSON.stringify([{ name: "gpu-box", kind: "ollama", url: `http://127.0.0.1:${downPort}` }]) }) });
+    try {
+      const response = await ask(harness);
+      expect(response.status).toBe(503);
+      const { error } = (await response.json()) as { error: { message: string } };
+      expect(error.message).toBe("Cannot route this request: no models are available (backend 'gpu-box' is unreachable: connection refused; see /health)");
+    } finally {
+      await harness.close();
+      await database.close();
+    }
+  });
 });
 
 describe("the database stopped and restarted mid-traffic (Postgres behind a proxy)", () => {
