@@ -30,8 +30,12 @@ export interface BenchReport {
   decision: { count: number; meanMs: number };
   workloads: WorkloadFigures[];
   comparisons: Comparison[];
+  /** BENCH_AB_ROUNDS: this router against the baseline's in interleaved c=32 slices (ratios: this / baseline). */
+  interleavedAb?: { rounds: number; sliceS: number; requestsPerSecondRatio: Spread; cpuPerRequestRatio?: Spread };
   portkey: { status: string };
 }
+
+export type Spread = { median: number; min: number; max: number };
 
 export interface Comparison {
   label: string;
@@ -71,6 +75,13 @@ export function renderMarkdown(report: BenchReport): string {
     lines.push("Server process CPU time (user + system) per request; 1000 / that is the requests per second one core can serve.", "");
     lines.push("| target | stream | CPU ms/req | req/s per core |", "|---|---|---|---|");
     for (const w of cpu) lines.push(`| ${w.target} | ${w.stream ? "yes" : "no"} | ${f(w.serverCpuMsPerRequest, 3)} | ${f(1000 / w.serverCpuMsPerRequest!, 0)} |`);
+  }
+  const ab = report.interleavedAb;
+  if (ab) {
+    const spread = (value: Spread | undefined) => (value ? `${f(value.median, 3)} (${f(value.min, 3)}–${f(value.max, 3)})` : "–");
+    lines.push("", `## This router against the baseline's, interleaved (${ab.rounds} pairs of ${ab.sliceS} s at c=32, non-streaming)`, "");
+    lines.push("Ratios this / baseline: median of the pairs (lowest–highest). Above 1 is better for req/s, below 1 for CPU.", "");
+    lines.push("| req/s ratio | CPU per request ratio |", "|---|---|", `| ${spread(ab.requestsPerSecondRatio)} | ${spread(ab.cpuPerRequestRatio)} |`);
   }
   lines.push("", "## Router process", "");
   const cold = report.coldStartMs;

@@ -28,6 +28,12 @@ const QUICK = process.argv.includes("--quick");
 // env BENCH_BASELINE_DIR: another checkout (with node_modules and a production build), whose
 // router runs beside this one on every workload: before/after figures from the same run.
 const BASELINE_DIR = process.env.BENCH_BASELINE_DIR;
+// env BENCH_AB_ROUNDS (with BENCH_BASELINE_DIR): after the warm-up, this many interleaved pairs of
+// short c=32 non-streaming slices (BENCH_AB_SLICE_S, default 3 s), this router then the baseline's,
+// in alternating order; the median of the pairs' ratios is steadier than one long run of each,
+// which on a shared 2-core machine drifts by ±10% between the two.
+const AB_ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? "0");
+const AB_SLICE_MS = Number(process.env.BENCH_AB_SLICE_S ?? "3") * 1000;
 const ONLY = process.env.BENCH_ONLY?.split(",");
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? "8") * 1000;
 const WARMUP_MS = 3_000;
@@ -172,6 +178,41 @@ async function measure(target: Target, stream: boolean, concurrency: number): Pr
   return figures(target, stream, concurrency, result, cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore);
 }
 
+/** One c=32 non-streaming slice: requests per second and server CPU per request. */
+async function slice(target: Target): Promise<{ rps: number; cpuMsPerRequest?: number }> {
+  const cpuBefore = cpuMs(target.pid);
+  const result = await runLoad(target, { stream: false, concurrency: CONCURRENCY, stop: { durationMs: AB_SLICE_MS } });
+  const cpuAfter = cpuMs(target.pid);
+  const count = result.samples.length;
+  return { rps: (count * 1000) / result.elapsedMs, cpuMsPerRequest: cpuBefore === undefined || cpuAfter === undefined || !count ? undefined : (cpuAfter - cpuBefore) / count };
+}
+
+async function interleavedAb(current: Target, baseline: Target, rounds: number): Promise<NonNullable<BenchReport["interleavedAb"]>> {
+  const rpsRatios: number[] = [];
+  const cpuRatios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // Alternate which goes first, so a drift within a pair favours neither.
+    let ours: Awaited<ReturnType<typeof slice>>;
+    let theirs: Awaited<ReturnType<typeof slice>>;
+    if (round % 2 === 0) {
+      ours = await slice(current);
+      theirs = await slice(baseline);
+    } else {
+      theirs = await slice(baseline);
+      ours = await slice(current);
+    }
+    rpsRatios.push(ours.rps / theirs.rps);
+    if (ours.cpuMsPerRequest && theirs.cpuMsPerRequest) cpuRatios.push(ours.cpuMsPerRequest / theirs.cpuMsPerRequest);
+  }
+  return { rounds, sliceS: AB_SLICE_MS / 1000, requestsPerSecondRatio: spread(rpsRatios), cpuPerRequestRatio: cpuRatios.length ? spread(cpuRatios) : undefined };
+}
+
+function spread(values: number[]): { median: number; min: number; max: number } {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return { median: sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2, min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
 function compare(label: string, router: WorkloadFigures, direct: WorkloadFigures): Comparison {
   return {
     label: `${label} c=${router.concurrency}`,
@@ -251,6 +292,8 @@ async function main(): Promise<void> {
       model: "smarterrouter/main",
       pid: previous.server.child.pid,
     };
+    // Warmed up with explicit-model requests too, as this router is: the same code paths run in both.
+    const previousExplicit: Target | undefined = previousTarget && { ...previousTarget, name: "router@baseline (explicit model)", model: MODEL };
     const floorPort = await freePort();
     const floorServer = PROFILE
       ? undefined
@@ -269,9 +312,12 @@ async function main(): Promise<void> {
 
     // Every server is warmed up under load first: V8 optimises a request path only after many
     // calls, and the first workload (c=1) would otherwise measure half-compiled code.
-    for (const target of [direct, routed, explicit, floor, previousTarget, nextStart, "target" in portkey ? portkey.target : undefined]) {
+    for (const target of [direct, routed, explicit, floor, previousTarget, previousExplicit, nextStart, "target" in portkey ? portkey.target : undefined]) {
       if (target) await runLoad(target, { stream: false, concurrency: CONCURRENCY, stop: { durationMs: WARMUP_MS } });
     }
+    // Before the workloads: this router also serves the explicit-model workload later and the
+    // baseline's does not, and a router that has run other code paths is not the same to compare.
+    const interleaved = previousTarget && AB_ROUNDS > 0 ? await interleavedAb(routed, previousTarget, AB_ROUNDS) : undefined;
     const before = await decisionMetrics(routerPort);
     const workloads: WorkloadFigures[] = [];
     const comparisons: Comparison[] = [];
@@ -347,6 +393,7 @@ async function main(): Promise<void> {
       decision: { count: decisions, meanMs: decisions > 0 ? ((after.sum - before.sum) / decisions) * 1000 : Number.NaN },
       workloads,
       comparisons,
+      interleavedAb: interleaved,
       portkey: { status: portkey.status },
     };
     const markdown = renderMarkdown(report);
