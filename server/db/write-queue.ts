@@ -18,7 +18,9 @@ export type WriteQueueOptions<T> = {
  * replaces many single ones, and a database outage never fails a request. Items wait in a bounded
  * queue while the database is down and are retried; items beyond the bound are dropped and counted
  * (`dropped`, and smarterrouter_write_queue_dropped_total). `write` must be all-or-nothing per batch
- * (one statement or one transaction), so a retried batch is never stored twice.
+ * (one statement or one transaction) and safe to repeat: a write whose answer was lost with the
+ * connection may have been stored, and is retried (DecisionLog and FeedbackLog give each item a write
+ * key, unique in its table, so the retry stores nothing twice).
  */
 export class WriteQueue<T> {
   private queue: T[] = [];

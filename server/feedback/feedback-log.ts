@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { DatabaseHandle } from "../db";
 import { WriteQueue } from "../db/write-queue";
 import type { Logger } from "../observability/logger";
@@ -22,5 +23,9 @@ export class FeedbackLog extends WriteQueue<FeedbackInput> {
         if (unknown.length) logger.warn("queued feedback names no known response or model; not stored", { count: unknown.length });
       },
     });
+  }
+
+  override enqueue(item: FeedbackInput): void {
+    super.enqueue({ ...item, writeKey: item.writeKey ?? randomUUID() }); // the same key on every retry of its batch
   }
 }

@@ -11,6 +11,8 @@ export type FeedbackInput = {
   comment?: string;
   category?: TaskCategory;
   source?: string;
+  /** Set by FeedbackLog when it queues the rating: a retried batch stores it once. */
+  writeKey?: string;
 };
 
 export type FeedbackOutcome =
@@ -63,7 +65,7 @@ export async function storeFeedbackBatch(database: DatabaseHandle, inputs: Feedb
     }
     return [feedbackRow(input, model, decision)];
   });
-  if (rows.length) await database.db.insert(modelFeedback).values(rows);
+  if (rows.length) await database.db.insert(modelFeedback).values(rows).onConflictDoNothing({ target: modelFeedback.writeKey });
   return unknown;
 }
 
@@ -77,5 +79,6 @@ function feedbackRow(input: FeedbackInput, model: string, decision: Pick<typeof 
     category: input.category ?? decision?.category ?? undefined,
     comment: input.comment,
     source: input.source ?? "api",
+    writeKey: input.writeKey,
   };
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
 import { modelFeedback, routingDecisions } from "../db/schema";
 import { FeedbackLog } from "../feedback/feedback-log";
+import { storeFeedbackBatch, type FeedbackInput } from "../feedback/record-feedback";
 import { createTestPostgresDatabase, type TestPostgresDatabase } from "../db/test-databases";
 import { createLogger } from "../observability/logger";
 import { DecisionLog } from "./decision-log";
@@ -81,6 +82,43 @@ describe("DecisionLog", () => {
     await log.flush();
     expect(log.dropped).toBe(3);
     expect((await stored()) - before).toBe(5);
+  });
+
+  it("stores a batch once when its first write was stored but its answer was lost with the connection", async () => {
+    // The statement commits, then the client sees the connection drop: the batch is retried.
+    let lost = false;
+    const execute = database.db.execute.bind(database.db);
+    const db = Object.assign(Object.create(database.db) as typeof database.db, {
+      execute: async (query: Parameters<typeof execute>[0]) => {
+        const result = await execute(query);
+        if (!lost) {
+          lost = true;
+          throw new Error("connection lost before the answer");
+        }
+        return result;
+      },
+    });
+    const log = new DecisionLog({ ...database, db } as DatabaseHandle, silent);
+    const tag = `once-${process.pid}`;
+    for (let i = 0; i < 30; i++) log.record({ selectedModel: tag, responseId: `${tag}-${i}` });
+    expect(await log.flush()).toBe(false); // the failed write keeps the batch queued…
+    expect(await log.flush()).toBe(true); // …and the retry goes through
+    const rows = await database.db.select({ id: routingDecisions.id }).from(routingDecisions).where(eq(routingDecisions.selectedModel, tag));
+    expect(rows).toHaveLength(30);
+  });
+
+  it("stores a queued rating once even when its batch is written twice", async () => {
+    const feedback = new FeedbackLog(database, silent);
+    const model = `rated-once-${process.pid}`;
+    const queued: FeedbackInput[] = [];
+    feedback.enqueue({ model, score: 1 });
+    // What the queue hands its writer: the rating with the write key it was given when queued.
+    queued.push(...(feedback as unknown as { queue: FeedbackInput[] }).queue);
+    expect(queued[0]?.writeKey).toMatch(/^[0-9a-f-]{36}$/);
+    await storeFeedbackBatch(database, queued);
+    expect(await feedback.flush()).toBe(true); // the same rating again, as a retry would send it: accepted, not stored twice
+    const rows = await database.db.select({ id: modelFeedback.id }).from(modelFeedback).where(eq(modelFeedback.modelName, model));
+    expect(rows).toHaveLength(1);
   });
 
   it("keeps ratings queued until the decisions they rate are stored, then links them", async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { getTableColumns, is, SQL, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "../db";
 import { routingDecisions, type NewRoutingDecision } from "../db/schema";
@@ -30,6 +31,7 @@ export class DecisionLog extends WriteQueue<NewRoutingDecision> {
   private later: Array<() => NewRoutingDecision> = [];
 
   record(row: NewRoutingDecision): void {
+    row.writeKey ??= randomUUID(); // fixed now, so every retry of its batch carries the same key
     this.enqueue(row);
     this.observe?.(row);
   }
@@ -81,6 +83,7 @@ function insertDecisions(database: DatabaseHandle, rows: NewRoutingDecision[]): 
     return record;
   });
   return database.db.execute(
-    sql`insert into ${routingDecisions} (${COLUMN_LIST}) select ${COLUMN_LIST} from jsonb_populate_recordset(null::${routingDecisions}, ${JSON.stringify(records)}::jsonb)`,
+    // A batch retried after a lost connection may have been stored by its first attempt: its rows' write keys are taken, and nothing is stored twice.
+    sql`insert into ${routingDecisions} (${COLUMN_LIST}) select ${COLUMN_LIST} from jsonb_populate_recordset(null::${routingDecisions}, ${JSON.stringify(records)}::jsonb) on conflict (write_key) do nothing`,
   );
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, integer, jsonb, pgTable, real, text, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, jsonb, pgTable, real, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { TaskCategory } from "../../routing/categories";
 import { apiKeys } from "./api-keys";
 import { oneOf, timestamptz } from "./columns";
@@ -54,6 +54,11 @@ export const routingDecisions = pgTable(
     /** The conversation text; stored only when the operator sets ROUTER_LOG_PROMPTS=true. */
     prompt: text("prompt"),
     clientKeyId: uuid("client_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    /**
+     * Set when the row is queued (DecisionLog): a batch retried after a lost connection whose first
+     * attempt had been stored after all (the answer lost with it) then inserts nothing twice.
+     */
+    writeKey: uuid("write_key"),
   },
   (t) => [
     index("routing_decisions_created_at_idx").on(t.createdAt),
@@ -61,6 +66,7 @@ export const routingDecisions = pgTable(
     index("routing_decisions_prompt_hash_idx").on(t.promptHash),
     index("routing_decisions_selected_model_created_at_idx").on(t.selectedModel, t.createdAt),
     index("routing_decisions_client_key_id_idx").on(t.clientKeyId),
+    uniqueIndex("routing_decisions_write_key_idx").on(t.writeKey),
     check("routing_decisions_status_valid", oneOf(t.status, DECISION_STATUSES)),
     check("routing_decisions_confidence_range", sql`${t.confidence} is null or (${t.confidence} >= 0 and ${t.confidence} <= 1)`),
     check("routing_decisions_complexity_range", sql`${t.complexity} is null or (${t.complexity} >= 0 and ${t.complexity} <= 1)`),
