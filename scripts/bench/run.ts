@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { runLoad, type LoadResult, type Target } from "./load";
 import { cpuMs, freePort, ROOT, rssMiB, rssSampler, startServer, stopServer, type Server } from "./processes";
-import { renderMarkdown, type BenchReport, type Comparison, type WorkloadFigures } from "./report";
+import { renderMarkdown, type BenchReport, type Comparison, type Spread, type WorkloadFigures } from "./report";
 import { summarize } from "./stats";
 import { initPgliteCluster } from "../../server/db/client";
 import { createTestPostgresDatabase } from "../../server/db/test-databases";
@@ -207,7 +207,7 @@ async function interleavedAb(current: Target, baseline: Target, rounds: number):
   return { rounds, sliceS: AB_SLICE_MS / 1000, requestsPerSecondRatio: spread(rpsRatios), cpuPerRequestRatio: cpuRatios.length ? spread(cpuRatios) : undefined };
 }
 
-function spread(values: number[]): { median: number; min: number; max: number } {
+function spread(values: number[]): Spread {
   const sorted = [...values].sort((x, y) => x - y);
   const middle = Math.floor(sorted.length / 2);
   return { median: sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2, min: sorted[0], max: sorted[sorted.length - 1] };

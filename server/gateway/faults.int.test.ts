@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db";
@@ -134,6 +136,24 @@ describe("a backend that is down at start", () => {
       expect(error.message).toBe("Cannot route this request: no models are available (backend 'gpu-box' is unreachable: connection refused; see /health)");
     } finally {
       await harness.close();
+      await database.close();
+    }
+  });
+
+  it("a backend that answers but lists no models: the 503 says so", async () => {
+    const database = await openDatabase("memory://");
+    await migrateDatabase(database);
+    // An Ollama with nothing pulled yet.
+    const empty = http.createServer((_, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ models: [] })));
+    await new Promise<void>((resolve) => empty.listen(0, "127.0.0.1", resolve));
+    const harness = await startHarness({ database, env: () => ({ ROUTER_OLLAMA_URL: `http://127.0.0.1:${(empty.address() as AddressInfo).port}` }) });
+    try {
+      const response = await ask(harness);
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toBe("Cannot route this request: no models are available (the backends list no models)");
+    } finally {
+      await harness.close();
+      await new Promise((resolve) => empty.close(resolve));
       await database.close();
     }
   });
